@@ -1,0 +1,30 @@
+"""API permissions: federation roles on the portal, union roles on a union's host."""
+
+from __future__ import annotations
+
+from django.db import connection
+from rest_framework.permissions import BasePermission
+
+
+class IsFederationAdmin(BasePermission):
+    """A portal user with a city or district administrator role."""
+
+    message = "federation_admin_required"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            connection.schema_name == "public"
+            and user.is_authenticated
+            and user.federation_roles.filter(kind__in=["city_admin", "district_admin"]).exists()
+        )
+
+
+class IsCityAdmin(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            connection.schema_name == "public"
+            and user.is_authenticated
+            and user.federation_roles.filter(kind="city_admin").exists()
+        )

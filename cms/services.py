@@ -1,0 +1,36 @@
+"""Writes on the site: the root page and Wagtail ``Site`` of the current schema."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage
+
+
+@transaction.atomic
+def site_root_ensure(*, title: str, hostname: str) -> HomePage:
+    """Give the current schema one default site rooted at a ``HomePage``; safe to repeat.
+
+    Each schema has its own ``wagtailcore_site`` table, so the one site is the default site and
+    answers whatever host reached this schema; the hostname is kept for links Wagtail builds.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's own migration leaves a "Welcome" page at depth 2; it is replaced.
+        for page in Page.objects.filter(depth=2).exclude(content_type__model="homepage"):
+            Site.objects.filter(root_page=page).delete()
+            page.delete()
+        home = root.add_child(instance=HomePage(title=title, slug="home", live=True))
+    elif home.title != title:
+        home.title = title
+        home.draft_title = title
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname = hostname
+    site.port = 80
+    site.site_name = title
+    site.root_page = home
+    site.save()
+    return home

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from tenants.registry.template import template_migrate, template_schema_name
+
+
+class Command(BaseCommand):
+    help = "Create, migrate and seed the template schema that new unions are cloned from."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-input", "--noinput", action="store_true", help="Never prompt (nothing asks)."
+        )
+
+    def handle(self, *args, **options):
+        template_migrate(verbosity=max(0, options["verbosity"] - 1))
+        self.stdout.write(
+            self.style.SUCCESS(f"Template schema “{template_schema_name()}” is migrated and seeded.")
+        )

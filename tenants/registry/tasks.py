@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from accounts.sms import send_sms
+
+from .models import Union
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def union_welcome_send(*, union_id: int, account_id: int) -> None:
+    """Tell the first officer that their union's site is open and how to sign in."""
+    from .services import union_url
+
+    union = Union.objects.get(pk=union_id)
+    account = Account.objects.get(pk=account_id)
+    how = (
+        _("sign in with your mobile number")
+        if account.has_usable_password()
+        else _("set your password with “Forgot password” and sign in with your mobile number")
+    )
+    text = _("[Workers' Home] %(union)s is now open at %(url)s; %(how)s.") % {
+        "union": union.name, "url": union_url(union), "how": how,
+    }  # fmt: skip
+    send_sms(mobile=account.mobile, text=text)

@@ -1,0 +1,84 @@
+"""The roles of a union and of the federation portal, as Django groups in each schema.
+
+Group names are stable English codes (code looks groups up by them); the Chinese labels are
+what people see. Provisioning creates them in every union; permissions added by later apps are
+granted here so that every union gets them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    # "app_label.codename" permissions; an app that does not exist yet is skipped.
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+    # Whether the role edits the union's Wagtail site (page permissions on the site root).
+    edits_site: bool = False
+
+
+_ADMIN = "wagtailadmin.access_admin"
+_MEMBERSHIP = ("membership.view_membershiprequest", "membership.change_membershiprequest")
+_USERS = ("users.view_user", "users.add_user", "users.change_user")
+_MEDIA = (
+    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+)  # fmt: skip
+
+UNION_ROLES: tuple[Role, ...] = (
+    Role("chairman", _("Chairman"), (_ADMIN, *_MEMBERSHIP, *_USERS, *_MEDIA), edits_site=True),
+    Role("officer", _("Union officer"), (_ADMIN, *_MEMBERSHIP, *_MEDIA), edits_site=True),
+    Role("mediator", _("Mediator"), (_ADMIN,)),
+    Role("counsellor", _("Counsellor"), (_ADMIN,)),
+    Role("librarian", _("Librarian"), (_ADMIN, *_MEDIA)),
+    Role("editor", _("Site editor"), (_ADMIN, *_MEDIA), edits_site=True),
+    Role("member", _("Member")),
+)
+PORTAL_ROLES: tuple[Role, ...] = (
+    Role("city_admin", _("City federation administrator"), (_ADMIN,), edits_site=True),
+    Role("district_admin", _("District federation administrator"), (_ADMIN,)),
+    Role("station_staff", _("Service station staff"), (_ADMIN,)),
+)
+ROLE_LABELS = {role.code: role.label for role in (*UNION_ROLES, *PORTAL_ROLES)}
+
+
+def _permissions(codes: tuple[str, ...]) -> list[Permission]:
+    wanted = {tuple(code.split(".", 1)) for code in codes}
+    return [
+        perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            codename__in={codename for _, codename in wanted}
+        )
+        if (perm.content_type.app_label, perm.codename) in wanted
+    ]
+
+
+@transaction.atomic
+def role_groups_ensure(*, roles: tuple[Role, ...] = UNION_ROLES) -> dict[str, Group]:
+    """Create the role groups of the current schema with their permissions; safe to repeat."""
+    from wagtail.models import GroupPagePermission, Page, Site
+
+    groups: dict[str, Group] = {}
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    site_root = site.root_page if site else Page.get_first_root_node()
+    page_permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore",
+            codename__in=("add_page", "change_page", "publish_page", "delete_page"),
+        )
+    )
+    for role in roles:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.add(*_permissions(role.permissions))
+        if role.edits_site and site_root is not None:
+            for permission in page_permissions:
+                GroupPagePermission.objects.get_or_create(group=group, page=site_root, permission=permission)
+        groups[role.code] = group
+    return groups
