@@ -25,3 +25,17 @@ def union_welcome_send(*, union_id: int, account_id: int) -> None:
         "union": union.name, "url": union_url(union), "how": how,
     }  # fmt: skip
     send_sms(mobile=account.mobile, text=text)
+
+
+@shared_task
+def schema_probe() -> dict:
+    """Which schema a worker ran this task in, and how many users it sees there.
+
+    Operations use it (``manage.py check_worker``) to prove that workers are up and that a task
+    sent on behalf of a union runs in that union's schema, never in another or in public.
+    """
+    from django.db import connection
+
+    from tenants.users.models import User
+
+    return {"schema": connection.schema_name, "users": User.objects.count()}

@@ -10,13 +10,21 @@ from workershome.embedded import tcp_reachable
 
 if not os.environ.get("DATABASE_URL") and tcp_reachable("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/workershome"
-if not os.environ.get("REDIS_URL") and tcp_reachable("127.0.0.1", 6379):
-    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_worker_index = int(_worker[2:]) if _worker[2:].isdigit() else 0
+_redis = os.environ.get("TEST_REDIS") or (
+    "redis://127.0.0.1:6379" if tcp_reachable("127.0.0.1", 6379) else ""
+)
+if not os.environ.get("REDIS_URL") and _redis:
+    # One Redis database per xdist worker, so clearing the cache in one never touches another.
+    os.environ["REDIS_URL"] = f"{_redis}/{15 - _worker_index}"
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("WORKERSHOME_VAR_DIR", os.path.join(os.path.dirname(__file__), "../../../var/test"))
+os.environ.setdefault(
+    "WORKERSHOME_VAR_DIR",
+    os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)),
+)
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,7 +33,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BASE_DOMAIN = "localhost"
 ALLOWED_HOSTS = ["*"]
 AXES_FAILURE_LIMIT = 5
-# Each xdist worker gets its own cache key prefix so parallel runs do not see each other.
-if REDIS_URL:
-    CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+CELERY_TASK_DEFAULT_QUEUE = f"test-{_worker}"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
