@@ -9,11 +9,12 @@ from .models import HomePage
 
 
 @transaction.atomic
-def site_root_ensure(*, title: str, hostname: str) -> HomePage:
+def site_root_ensure(*, title: str, hostname: str, rename: bool = True) -> HomePage:
     """Give the current schema one default site rooted at a ``HomePage``; safe to repeat.
 
     Each schema has its own ``wagtailcore_site`` table, so the one site is the default site and
     answers whatever host reached this schema; the hostname is kept for links Wagtail builds.
+    ``rename=False`` leaves an existing home page's title as its editors made it.
     """
     home = HomePage.objects.first()
     if home is None:
@@ -23,10 +24,10 @@ def site_root_ensure(*, title: str, hostname: str) -> HomePage:
             Site.objects.filter(root_page=page).delete()
             page.delete()
         home = root.add_child(instance=HomePage(title=title, slug="home", live=True))
-    elif home.title != title:
-        home.title = title
-        home.draft_title = title
-        home.save_revision().publish()
+    elif rename and home.title != title:
+        # A new union's page is the template's, never edited yet: no revision is needed.
+        home.title = home.draft_title = title
+        home.save(update_fields=["title", "draft_title"])
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.hostname = hostname
     site.port = 80

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
+from tenants.registry.validators import normalize_credit_code, validate_credit_code, validate_union_slug
 from workershome.errors import ServiceError
 
 from .models import District, Street
@@ -28,7 +30,7 @@ class UnionCreateForm(ServiceErrorFormMixin, forms.Form):
     ``union_provision`` itself, so the portal, the API and the command agree on the rules.
     """
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Union name"), max_length=100)
     short_name = forms.CharField(label=_("Short name"), max_length=30, required=False)
     slug = forms.CharField(label=_("Address"), max_length=40)
     credit_code = forms.CharField(
@@ -59,12 +61,32 @@ class UnionCreateForm(ServiceErrorFormMixin, forms.Form):
         if allowed_districts is not None:
             districts = districts.filter(pk__in=allowed_districts)
             streets = streets.filter(district_id__in=allowed_districts)
-        self.fields["district"].queryset = districts
-        self.fields["street"].queryset = streets
+        cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts
+        cast(forms.ModelChoiceField, self.fields["street"]).queryset = streets
         self.fields["slug"].help_text = _(
             "Lowercase letters, digits and hyphens. The union's site will be at this address "
             "followed by “.%(domain)s”."
         ) % {"domain": settings.BASE_DOMAIN}
+
+    # The registry's own validators, so that every mistake shows at once; ``union_provision``
+    # checks again and also refuses what only the registry knows (an address already taken).
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].strip().lower()
+        validate_union_slug(slug)
+        # This form only creates. ``union_provision`` would "complete" an existing union with the
+        # same address and credit code, seeding the officer given here as its chairman: from
+        # this form, that would let anyone who knows those two make themselves chairman of a
+        # union outside their district.
+        if Union.objects.filter(slug=slug).exists():
+            raise ValidationError(
+                _("The address “%(slug)s” is already taken."), code="slug_taken", params={"slug": slug}
+            )
+        return slug
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        return code
 
     def provision_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``union_provision``."""

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 from tqdm import tqdm
 
 from accounts.models import Account
@@ -160,7 +160,7 @@ OFFICER_ROLE_SETS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("officer", "mediator"), ("librarian",)),
 )
 
-_OPENING_HOURS = {
+_OPENING_HOURS: dict[str, str] = {
     _I.MANUFACTURING: "工作日 8:30-17:30，倒班职工可电话预约",
     _I.HOSPITALITY: "每日 10:00-20:00，节假日照常开放",
     _I.HEALTH: "每日 10:00-20:00，节假日照常开放",
@@ -270,25 +270,24 @@ def seed_demo(*, unions: int | None = None, progress: bool = False) -> SeedResul
     password_validation.validate_password(DEMO_PASSWORD)
     # One hash for every demo account: hashing each with Argon2 would take half a minute.
     password_hash = make_password(DEMO_PASSWORD)
-    connection.set_schema_to_public()
+    with schema_context(get_public_schema_name()):
+        with transaction.atomic():
+            portal = portal_ensure(name=PORTAL_NAME)
+            _home_page_fill(intro=_PORTAL_INTRO)
+            districts, streets = _geography_ensure()
+            _federation_staff_ensure(districts, streets, password_hash)
+        result = SeedResult(portal=portal)
 
-    with transaction.atomic():
-        portal = portal_ensure(name=PORTAL_NAME)
-        _home_page_fill(intro=_PORTAL_INTRO)
-        districts, streets = _geography_ensure()
-        _federation_staff_ensure(districts, streets, password_hash)
-    result = SeedResult(portal=portal)
+        specs = UNIONS if unions is None else UNIONS[: max(0, unions)]
+        bar = tqdm(specs, desc="unions", unit="union", disable=not progress)
+        for index, spec in enumerate(bar):
+            bar.set_postfix_str(spec.slug)
+            union, created = _union_seed(index, spec, streets, password_hash)
+            result.unions.append(union)
+            result.unions_created += int(created)
+        bar.close()
 
-    specs = UNIONS if unions is None else UNIONS[: max(0, unions)]
-    bar = tqdm(specs, desc="unions", unit="union", disable=not progress)
-    for index, spec in enumerate(bar):
-        bar.set_postfix_str(spec.slug)
-        union, created = _union_seed(index, spec, streets, password_hash)
-        result.unions.append(union)
-        result.unions_created += int(created)
-    bar.close()
-
-    result.logins = _logins(portal, result.unions)
+        result.logins = _logins(portal, result.unions)
     return result
 
 
@@ -365,22 +364,30 @@ def _union_seed(
     # A union registered already under the demo's address or name (say, created by hand on the
     # portal while following the journeys) is completed as it is, with its own credit code.
     existing = Union.objects.filter(Q(slug=spec.slug) | Q(name=spec.name)).order_by("pk").first()
-    provisioned = union_provision(
-        name=existing.name if existing else spec.name,
-        slug=existing.slug if existing else spec.slug,
-        credit_code=(existing and existing.credit_code) or demo_credit_code(spec, district.code),
-        officer_mobile=chairman.mobile,
-        officer_name=chairman.name,
-        officer_email=f"{spec.slug}@example.com",
-        short_name=spec.short_name,
-        employer=spec.employer,
-        district=district,
-        street=street,
-        industry=spec.industry,
-        member_count=spec.member_count,
-    )
-    union = provisioned.union
-    _password_ensure(provisioned.officer, password_hash)
+    if existing is None:
+        provisioned = union_provision(
+            name=spec.name,
+            slug=spec.slug,
+            credit_code=demo_credit_code(spec, district.code),
+            officer_mobile=chairman.mobile,
+            officer_name=chairman.name,
+            officer_email=f"{spec.slug}@example.com",
+            short_name=spec.short_name,
+            employer=spec.employer,
+            district=district,
+            street=street,
+            industry=spec.industry,
+            member_count=spec.member_count,
+        )
+        union, created, chairman_account = provisioned.union, provisioned.created, provisioned.officer
+    else:
+        # Provisioning again never adds a chairman to a union that has one; the demo's own
+        # chairman is seeded directly, like its other officers.
+        union, created = existing, False
+        chairman_account = _account_ensure(chairman, password_hash, home_union=union)
+        with tenant_context(union):
+            local_user_for_account(account=chairman_account, create=True, roles=("chairman",))
+    _password_ensure(chairman_account, password_hash)
 
     officers = [
         (_account_ensure(officer_person(index, slot), password_hash, home_union=union), roles)
@@ -400,7 +407,7 @@ def _union_seed(
             address=spec.address,
             opening_hours=_OPENING_HOURS.get(spec.industry, _DEFAULT_OPENING_HOURS),
         )
-    return union, provisioned.created
+    return union, created
 
 
 def _home_page_fill(*, intro: str, address: str = "", opening_hours: str = "") -> bool:

@@ -105,3 +105,17 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+class TemplateSnapshot(models.Model):
+    """The template schema as a replayable SQL script, for one migration state (see snapshot.py)."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("template snapshot")
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from accounts.models import Account
@@ -19,6 +18,7 @@ from federation.models import District, Street
 from workershome.errors import Conflict, ServiceError
 
 from .models import Domain, Union
+from .snapshot import schema_create_from_snapshot
 from .template import template_schema_name
 from .validators import normalize_credit_code, validate_credit_code, validate_union_slug
 
@@ -73,6 +73,7 @@ def union_provision(
 ) -> Provisioned:
     """Create a union: registry row, host, schema cloned from the template, site, first officer.
 
+    The schema is made by replaying the template's SQL snapshot (``snapshot.py``).
     Idempotent: provisioning again with the same slug and credit code completes whatever is
     missing and returns the existing union. Refuses reserved or taken slugs, taken names and
     bad credit codes with a clear message. Everything happens in one transaction (PostgreSQL's
@@ -97,6 +98,31 @@ def union_provision(
     if connection.schema_name != "public":
         raise ServiceError("not_on_portal", _("Unions are created from the federation portal."))
 
+    migrated_here = migrate and not schema_exists(schema_name_for(slug))
+    if migrated_here:
+        _schema_migrate(schema_name_for(slug))
+    fields = {
+        "name": name, "slug": slug, "short_name": short_name or name[:30], "credit_code": credit_code,
+        "employer": employer, "district": district, "street": street, "industry": industry,
+        "member_count": member_count,
+    }  # fmt: skip
+    officer = {
+        "mobile": officer_mobile,
+        "name": officer_name,
+        "password": officer_password,
+        "email": officer_email,
+    }
+    try:
+        return _provision(fields, officer, officer_role=officer_role, started=started)
+    except BaseException:
+        if migrated_here:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name_for(slug)}" CASCADE')
+        raise
+
+
+def _provision(fields: dict, officer: dict, *, officer_role: str, started: float) -> Provisioned:
+    slug, credit_code, name = fields["slug"], fields["credit_code"], fields["name"]
     with transaction.atomic():
         existing = Union.objects.select_for_update().filter(slug=slug).first()
         if existing is not None and existing.credit_code != credit_code:
@@ -112,73 +138,89 @@ def union_provision(
                 )
             if Union.objects.filter(name=name).exists():
                 raise Conflict("name_taken", _("A union with this name is already registered."), field="name")
-        union = existing or Union(
-            schema_name=schema_name_for(slug),
-            slug=slug,
-            name=name,
-            short_name=short_name or name[:30],
-            credit_code=credit_code,
-            employer=employer,
-            district=district,
-            street=street,
-            industry=industry,
-            member_count=member_count,
-        )
+        union = existing or Union(schema_name=schema_name_for(slug), **fields)
         created = existing is None
         if created:
             union.save()
         if not schema_exists(union.schema_name):
-            _schema_create(union, migrate=migrate)
+            _schema_create(union)
         Domain.objects.get_or_create(domain=union_host(slug), defaults={"tenant": union, "is_primary": True})
-        officer, _new = account_get_or_create(
-            mobile=officer_mobile, name=officer_name, password=officer_password, email=officer_email,
-            home_union=union,
-        )  # fmt: skip
+        account, _new = account_get_or_create(**officer, home_union=union)
         with tenant_context(union):
-            _union_seed(union, officer, officer_role)
+            _refuse_new_officer_on_existing_union(union, account, officer_role, created=created)
+            _union_seed(union, account, officer_role, created=created)
     if created:
         from .tasks import union_welcome_send
 
-        transaction.on_commit(lambda: union_welcome_send.delay(union_id=union.pk, account_id=officer.pk))
+        transaction.on_commit(lambda: union_welcome_send.delay(union_id=union.pk, account_id=account.pk))
     seconds = time.perf_counter() - started
     logger.info("provisioned %s in %.3fs (created=%s)", union.schema_name, seconds, created)
-    return Provisioned(union=union, officer=officer, created=created, seconds=seconds)
+    return Provisioned(union=union, officer=account, created=created, seconds=seconds)
 
 
-def _schema_create(union: Union, *, migrate: bool) -> None:
-    template = template_schema_name()
-    if migrate or not schema_exists(template):
-        if not migrate:
-            raise ServiceError(
-                "template_missing",
-                _("The union template is not ready: run `manage.py migrate_template`."),
-                status=503,
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{union.schema_name}"')
-        from django.core.management import call_command
-
-        call_command(
-            "migrate_schemas", schema_name=union.schema_name, tenant=True, interactive=False, verbosity=0
+def _schema_create(union: Union) -> None:
+    """Make the union's schema from the template: tables, rows and migration records, in the
+    caller's transaction (see ``snapshot.py`` for why it replays a script instead of cloning)."""
+    if not schema_exists(template_schema_name()):
+        raise ServiceError(
+            "template_missing",
+            _("The union template is not ready: run `manage.py migrate_template`."),
+            status=503,
         )
-        with schema_context(union.schema_name):
-            from .template import template_seed
-
-            template_seed()
-    else:
-        # Tables, rows and migration records come from the template, which is kept migrated.
-        CloneSchema().clone_schema(template, union.schema_name, "DATA")
+    schema_create_from_snapshot(union.schema_name)
     connection.set_schema_to_public()
 
 
-def _union_seed(union: Union, officer: Account, officer_role: str) -> None:
+def _schema_migrate(schema_name: str) -> None:
+    """The slow way, django-tenants' default: create an empty schema and run every migration.
+
+    Migrations cannot run inside the provisioning transaction (PostgreSQL refuses ALTER TABLE
+    with pending deferred triggers), so this commits on its own; kept for the benchmark baseline.
+    """
+    from django.core.management import call_command
+
+    from .template import template_seed
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    call_command("migrate_schemas", schema_name=schema_name, tenant=True, interactive=False, verbosity=0)
+    with schema_context(schema_name):
+        template_seed()
+    connection.set_schema_to_public()
+
+
+def _refuse_new_officer_on_existing_union(
+    union: Union, account: Account, role: str, *, created: bool
+) -> None:
+    """Provisioning again completes a union; it never hands an existing union to someone new.
+
+    Slugs and credit codes are public, so "provision again" with another officer would otherwise
+    make anyone who can call it the chairman of a union they do not run.
+    """
+    from tenants.users.models import User
+
+    if created or User.objects.filter(account_id=account.pk).exists():
+        return
+    if User.objects.filter(groups__name=role).exists():
+        raise Conflict(
+            "union_exists",
+            _("This union is already registered and has its officers; ask its chairman to add people."),
+            field="officer_mobile",
+        )
+
+
+def _union_seed(union: Union, officer: Account, officer_role: str, *, created: bool) -> None:
     """What is the union's own in its schema: its site and its first officer; idempotent."""
+    from wagtail.log_actions import LogContext
+
     from cms.services import site_root_ensure
     from tenants.users.roles import role_groups_ensure
 
-    site_root_ensure(title=union.name, hostname=union_host(union.slug))
-    role_groups_ensure()
-    local_user_for_account(account=officer, create=True, roles=(officer_role,))
+    # Whoever is signed in on the portal is no user of this schema: log these changes as the system's.
+    with LogContext():
+        site_root_ensure(title=union.name, hostname=union_host(union.slug), rename=created)
+        role_groups_ensure()
+        local_user_for_account(account=officer, create=True, roles=(officer_role,))
 
 
 @transaction.atomic

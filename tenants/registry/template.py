@@ -26,6 +26,9 @@ def template_migrate(*, verbosity: int = 0) -> None:
     call_command("migrate_schemas", schema_name=name, tenant=True, interactive=False, verbosity=verbosity)
     with schema_context(name):
         template_seed()
+    from .snapshot import template_snapshot_build
+
+    template_snapshot_build()
 
 
 @transaction.atomic

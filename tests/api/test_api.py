@@ -128,3 +128,18 @@ def test_schema_and_docs_are_served_without_a_cdn(union_a, client_for):
     assert schema.status_code == 200 and b"/api/v1/me/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_provisioning_again_cannot_hand_an_existing_union_to_someone_else(portal, client_for, union_b):
+    """Slug and credit code are public: knowing them must not make anyone a union's chairman."""
+    client = signed_in(client_for(portal), portal_admin(portal))
+    hijack = {**NEW_UNION, "slug": union_b.slug, "credit_code": union_b.credit_code, "name": union_b.name,
+              "district": "110108", "officer_mobile": "13655550000"}  # fmt: skip
+    response = client.post("/api/v1/unions/", hijack, content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "union_exists"
+    from django_tenants.utils import tenant_context
+
+    from tenants.users.models import User
+
+    with tenant_context(union_b):
+        assert not User.objects.filter(username="13655550000").exists()

@@ -5,7 +5,6 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test import Client
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists, tenant_context
 
 from accounts import sms
@@ -35,14 +34,20 @@ def provision(slug="xinyuan", n=101, **overrides):
     return union_provision(**values)
 
 
-def test_a_new_union_is_cloned_from_the_template_and_answers_at_its_host(django_capture_on_commit_callbacks):
-    original = CloneSchema.clone_schema
+def test_a_new_union_is_made_from_the_template_and_answers_at_its_host(django_capture_on_commit_callbacks):
+    from tenants.registry import snapshot
+
     with (
-        mock.patch.object(CloneSchema, "clone_schema", autospec=True, side_effect=original) as clone,
+        mock.patch.object(snapshot, "_dump", wraps=snapshot._dump) as dump,
+        mock.patch(
+            "tenants.registry.services.schema_create_from_snapshot",
+            wraps=snapshot.schema_create_from_snapshot,
+        ) as replay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         result = provision()
-    assert clone.call_args.args[1:] == ("union_template", "u_xinyuan", "DATA")
+    replay.assert_called_once_with("u_xinyuan")
+    dump.assert_not_called()  # the snapshot built by migrate_template is current
     union = result.union
     assert result.created and union.schema_name == "u_xinyuan"
     assert Domain.objects.get(tenant=union).domain == "xinyuan.localhost"
@@ -69,6 +74,57 @@ def test_a_new_union_is_cloned_from_the_template_and_answers_at_its_host(django_
     assert signed_in.get("/admin/").status_code == 200
     # ...and is told so by SMS.
     assert any("xinyuan.localhost" in message.text for message in sms.outbox)
+
+
+def test_the_new_schema_has_the_template_tables_rows_and_migration_records():
+    union = provision().union
+    with connection.cursor() as cursor:
+        for table in (
+            "django_migrations",
+            "auth_group",
+            "auth_permission",
+            "wagtailcore_page",
+            "cms_homepage",
+        ):
+            cursor.execute(f"SELECT count(*) FROM union_template.{table}")
+            template_rows = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM {union.schema_name}.{table}")
+            assert cursor.fetchone()[0] >= template_rows, table
+        # Sequences continue after the copied rows: a new group gets a fresh id.
+    with tenant_context(union):
+        from django.contrib.auth.models import Group
+
+        assert Group.objects.create(name="activists").pk > max(
+            Group.objects.exclude(name="activists").values_list("pk", flat=True)
+        )
+    from tenants.registry.management.commands.check_migrations import unapplied_migrations
+
+    assert unapplied_migrations(union.schema_name) == []
+
+
+def test_a_stale_snapshot_is_rebuilt_before_use():
+    from tenants.registry.models import TemplateSnapshot
+    from tenants.registry.snapshot import template_fingerprint
+
+    TemplateSnapshot.objects.update(fingerprint="stale")
+    provision()
+    assert list(TemplateSnapshot.objects.values_list("fingerprint", flat=True)) == [template_fingerprint()]
+
+
+def test_an_edited_home_page_title_survives_provisioning_again(union_a):
+    from cms.models import HomePage
+
+    with tenant_context(union_a):
+        HomePage.objects.update(title="星河之家")
+    union_provision(
+        name=union_a.name,
+        slug=union_a.slug,
+        credit_code=union_a.credit_code,
+        officer_mobile="13800138000",
+        officer_name="张伟",
+    )
+    with tenant_context(union_a):
+        assert HomePage.objects.get().title == "星河之家"
 
 
 def test_provisioning_twice_is_idempotent_and_completes_what_is_missing():

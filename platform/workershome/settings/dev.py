@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SITE_PORT", "8000")
 
-from .base import *  # noqa: F403
+from .base import *

@@ -6,7 +6,7 @@ for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
     if not os.environ.get(required):
         raise RuntimeError(f"{required} must be set in production")
 
-from .base import *  # noqa: E402,F403
+from .base import *
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

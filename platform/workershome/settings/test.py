@@ -24,7 +24,7 @@ os.environ.setdefault(
     os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)),
 )
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
