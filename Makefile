@@ -7,6 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+export SITE_PORT := $(PORT)
 
 .PHONY: demo test lint bench install messages migrate serve clean-demo
 
@@ -18,8 +19,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Babel compiles the catalogues, so GNU gettext need not be installed (makemessages needs it).
 messages: $(STAMP)
-	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
+	$(VENV)/bin/pybabel -q compile -d locale -D django
 
 migrate: messages
 	$(MANAGE) migrate_schemas --shared --noinput -v 0

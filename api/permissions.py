@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from rest_framework.permissions import BasePermission
+
+from workershome.tenancy import on_portal
 
 
 class IsFederationAdmin(BasePermission):
@@ -14,7 +15,7 @@ class IsFederationAdmin(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(
-            connection.schema_name == "public"
+            on_portal()
             and user.is_authenticated
             and user.federation_roles.filter(kind__in=["city_admin", "district_admin"]).exists()
         )
@@ -24,7 +25,5 @@ class IsCityAdmin(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(
-            connection.schema_name == "public"
-            and user.is_authenticated
-            and user.federation_roles.filter(kind="city_admin").exists()
+            on_portal() and user.is_authenticated and user.federation_roles.filter(kind="city_admin").exists()
         )

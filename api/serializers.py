@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from rest_framework import serializers
 
 from federation.models import District, Street
 from tenants.registry.models import Union
 from tenants.registry.services import union_url
 from tenants.users.roles import ROLE_LABELS
+from workershome.tenancy import current_tenant
 
 
 class UnionSummarySerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class MeSerializer(serializers.Serializer):
         return account.home_union.name if account and account.home_union_id else None
 
     def get_where(self, user) -> dict:
-        tenant = connection.tenant
+        tenant = current_tenant()
         return {
             "schema": tenant.schema_name,
             "name": getattr(tenant, "name", ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import normalize_mobile, validate_mobile
 
@@ -27,7 +28,7 @@ class Account(AbstractBaseUser):
 
     mobile = models.CharField(_("mobile number"), max_length=11, unique=True, validators=[validate_mobile])
     email = models.EmailField(_("email"), blank=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     real_name_status = models.CharField(
         _("real-name status"), max_length=12, choices=RealName.choices, default=RealName.UNVERIFIED
     )

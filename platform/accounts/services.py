@@ -12,11 +12,12 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tenants.users.models import User
 from workershome.errors import Conflict, ServiceError
+from workershome.tenancy import current_tenant, on_portal
 
 from .models import Account
 from .sms import send_sms
@@ -33,7 +34,8 @@ def _clean_mobile(mobile: str) -> str:
 
 def _check_password(password: str, account: Account | None = None) -> None:
     try:
-        password_validation.validate_password(password, user=account)
+        # The validators only read attributes (mobile, name, email) that an Account has too.
+        password_validation.validate_password(password, user=account)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise ServiceError("password_weak", " ".join(exc.messages), field="password") from exc
 
@@ -85,11 +87,17 @@ def local_user_for_account(
     """
     user = User.objects.filter(account_id=account.pk).first()
     if user is None:
+        # A row made before it was linked (say, by the shell) is adopted, never duplicated.
+        user = User.objects.filter(username=account.mobile, account__isnull=True).first()
+        if user is not None:
+            user.account = account
+            user.save(update_fields=["account"])
+    if user is None:
         if not create:
             return None
-        union = getattr(connection, "tenant", None)
-        on_portal = union is None or connection.schema_name == "public"
-        belongs = not on_portal and (
+        union = current_tenant()
+        portal = union is None or on_portal()
+        belongs = not portal and (
             account.home_union_id == getattr(union, "pk", None)
             or getattr(union, "registration", "") == "open"
         )
@@ -98,7 +106,7 @@ def local_user_for_account(
         user = User(username=account.mobile, account=account, name=account.name, email=account.email)
         user.set_unusable_password()
         user.save()
-        if not roles and not on_portal:
+        if not roles and not portal:
             roles = ("member",)
     if roles:
         user.groups.add(*Group.objects.filter(name__in=roles))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tenants.users.models import User
 from workershome.errors import ServiceError
+from workershome.tenancy import current_tenant, on_portal
 
 from .forms import (
     PasswordChangeForm,
@@ -69,10 +72,15 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
+    account = cast(User, request.user).account
     if request.method == "POST" and form.is_valid():
         try:
+            if account is None:
+                raise ServiceError(
+                    "no_account", _("This user has no platform account; ask an administrator.")
+                )
             account_password_change(
-                account=request.user.account, old_password=form.cleaned_data["old_password"],
+                account=account, old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["password1"],
             )  # fmt: skip
         except ServiceError as error:
@@ -90,7 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """A worker joins the union whose site this is (by invite code, or by a request)."""
     from tenants.membership.services import worker_register
 
-    if connection.schema_name == "public":
+    if on_portal():
         return render(request, "accounts/register_portal.html", status=200)
     form = RegisterForm(request.POST or None, initial={"invite_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
@@ -107,7 +115,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 return render(request, "accounts/register_requested.html", {"result": result})
             login(request, result.user, backend="accounts.backends.AccountBackend")
             messages.success(
-                request, _("Welcome! You have joined %(union)s.") % {"union": connection.tenant.name}
+                request, _("Welcome! You have joined %(union)s.") % {"union": current_tenant().name}
             )
             return redirect("/")
     return render(request, "accounts/register.html", {"form": form})

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.registry.models import Union
 from tenants.registry.validators import normalize_credit_code, validate_credit_code, validate_union_slug
@@ -32,7 +33,7 @@ class UnionCreateForm(ServiceErrorFormMixin, forms.Form):
 
     name = forms.CharField(label=_("Union name"), max_length=100)
     short_name = forms.CharField(label=_("Short name"), max_length=30, required=False)
-    slug = forms.CharField(label=_("Address"), max_length=40)
+    slug = forms.CharField(label=pgettext_lazy("web address", "Address"), max_length=40)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=30,

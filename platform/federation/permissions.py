@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import QuerySet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from tenants.registry.models import Union
 from tenants.registry.selectors import unions_visible_to
+from workershome.tenancy import on_portal
 
 from .models import FederationRole
 
@@ -16,10 +16,6 @@ from .models import FederationRole
 ADMIN_KINDS = (FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
 # Unions are listed, created and suspended or reinstated here; never deleted.
 ACTIONS = frozenset({"view", "add", "change"})
-
-
-def on_portal() -> bool:
-    return connection.schema_name == "public"
 
 
 class UnionRegistryPermissionPolicy(BasePermissionPolicy):

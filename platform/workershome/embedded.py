@@ -17,8 +17,13 @@ DATABASE_NAME = "workershome"
 
 def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
     """Start (or reuse) the embedded server in ``data_dir`` and return a URL for ``database``."""
-    import pgserver
+    import warnings
+
     import psycopg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode=None)

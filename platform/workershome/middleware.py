@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from workershome.tenancy import current_tenant
+
 
 class UnionMiddleware(TenantMainMiddleware):
     """Select the union's schema by host; unknown hosts and closed unions get a clear page.
@@ -28,7 +30,7 @@ class UnionMiddleware(TenantMainMiddleware):
         response = super().process_request(request)
         if response is not None:
             return response
-        union = request.tenant
+        union = current_tenant()
         if union.status != union.Status.ACTIVE:
             return _notice(
                 request,

@@ -9,11 +9,13 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from workershome.tenancy import current_schema
+
 
 def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+    return JsonResponse({"status": "ok", "schema": current_schema()})
 
 
 def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
@@ -23,7 +25,7 @@ def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     here, so one union's files never serve from another's host. In production nginx serves the
     same rule (see deploy/); private documents go through permission-checked views instead.
     """
-    if schema != connection.schema_name:
+    if schema != current_schema():
         raise Http404
     root = (Path(settings.MEDIA_ROOT) / schema).resolve()
     target = (root / path).resolve()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembershipRequest(models.Model):
@@ -21,7 +22,7 @@ class MembershipRequest(models.Model):
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = models.CharField(_("mobile number"), max_length=11)
     department = models.CharField(_("department"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from workershome.tenancy import on_portal
 
 from .models import MembershipRequest
 
 
 def on_union_site() -> bool:
     """Whether the current request runs on a union's schema (not on the federation portal)."""
-    return connection.schema_name != "public"
+    return not on_portal()
 
 
 class UnionSchemaPermissionPolicy(ModelPermissionPolicy):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from accounts.services import account_create, local_user_for_account
 from accounts.validators import normalize_mobile
 from tenants.users.models import User
 from workershome.errors import Conflict, ServiceError
+from workershome.tenancy import current_tenant, on_portal
 
 from .models import MembershipRequest
 
@@ -35,8 +36,8 @@ def worker_register(
     password (one password everywhere). With the union's invite code, or where the union lets
     any worker register, the worker joins at once; otherwise an officer approves a request.
     """
-    union = connection.tenant
-    if connection.schema_name == "public":
+    union = current_tenant()
+    if on_portal():
         raise ServiceError("not_a_union", _("Register on your union's own site."))
     account = Account.objects.filter(mobile=normalize_mobile(mobile)).first()
     if account is None:
@@ -70,7 +71,7 @@ def worker_register(
 
 
 def _join(account: Account) -> User:
-    union = connection.tenant
+    union = current_tenant()
     if account.home_union_id is None:
         account.home_union_id = union.pk
         account.save(update_fields=["home_union"])

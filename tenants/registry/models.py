@@ -6,6 +6,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 
 from .validators import validate_credit_code, validate_union_slug
@@ -50,7 +51,9 @@ class Union(TenantMixin):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30)
-    slug = models.SlugField(_("address"), max_length=40, unique=True, validators=[validate_union_slug])
+    slug = models.SlugField(
+        pgettext_lazy("web address", "address"), max_length=40, unique=True, validators=[validate_union_slug]
+    )
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,

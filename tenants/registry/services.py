@@ -16,6 +16,7 @@ from accounts.models import Account
 from accounts.services import account_get_or_create, local_user_for_account
 from federation.models import District, Street
 from workershome.errors import Conflict, ServiceError
+from workershome.tenancy import on_portal, use_public_schema
 
 from .models import Domain, Union
 from .snapshot import schema_create_from_snapshot
@@ -95,7 +96,7 @@ def union_provision(
     if street is not None and district is None:
         district = street.district
 
-    if connection.schema_name != "public":
+    if not on_portal():
         raise ServiceError("not_on_portal", _("Unions are created from the federation portal."))
 
     migrated_here = migrate and not schema_exists(schema_name_for(slug))
@@ -168,7 +169,7 @@ def _schema_create(union: Union) -> None:
             status=503,
         )
     schema_create_from_snapshot(union.schema_name)
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def _schema_migrate(schema_name: str) -> None:
@@ -186,7 +187,7 @@ def _schema_migrate(schema_name: str) -> None:
     call_command("migrate_schemas", schema_name=schema_name, tenant=True, interactive=False, verbosity=0)
     with schema_context(schema_name):
         template_seed()
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def _refuse_new_officer_on_existing_union(

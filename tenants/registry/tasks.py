@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from accounts.sms import send_sms
+from workershome.tenancy import current_schema
 
 from .models import Union
 
@@ -34,8 +35,7 @@ def schema_probe() -> dict:
     Operations use it (``manage.py check_worker``) to prove that workers are up and that a task
     sent on behalf of a union runs in that union's schema, never in another or in public.
     """
-    from django.db import connection
 
     from tenants.users.models import User
 
-    return {"schema": connection.schema_name, "users": User.objects.count()}
+    return {"schema": current_schema(), "users": User.objects.count()}

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Role:
     code: str
-    label: str
+    label: str | Promise
     # "app_label.codename" permissions; an app that does not exist yet is skipped.
     permissions: tuple[str, ...] = field(default_factory=tuple)
     # Whether the role edits the union's Wagtail site (page permissions on the site root).

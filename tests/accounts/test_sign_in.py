@@ -104,7 +104,11 @@ def test_password_reset_by_sms_code(union_a, client_for):
         "/accounts/password/reset/confirm/",
         {"mobile": account.mobile, "code": code, "password1": "Xin#Mima2026", "password2": "Xin#Mima2026"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, (
+        code,
+        [m.text for m in sms.outbox],
+        response.content.decode()[-3000:],
+    )
     assert sign_in(client_for(union_a), account.mobile, "Xin#Mima2026").status_code == 302
     # The code is spent.
     again = client.post(

@@ -71,7 +71,7 @@ SHARED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    "tenants.users.apps.UnionUsersAdminConfig",  # wagtail.users with platform user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -96,7 +96,7 @@ TENANT_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    "tenants.users.apps.UnionUsersAdminConfig",  # wagtail.users with platform user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -332,6 +332,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }

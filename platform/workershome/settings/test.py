@@ -31,6 +31,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BASE_DOMAIN = "localhost"
+SITE_PORT = ""  # links in tests carry no port, whatever the shell exported
 ALLOWED_HOSTS = ["*"]
 AXES_FAILURE_LIMIT = 5
 CELERY_TASK_DEFAULT_QUEUE = f"test-{_worker}"
