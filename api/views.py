@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -49,7 +50,7 @@ class UnionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         allowed = districts_administered_by(request.user)
         if allowed is not None and values["district"].pk not in allowed:
             raise ServiceError(
-                "district_forbidden", "You can only create unions in your own district.", status=403
+                "district_forbidden", _("You can only create unions in your own district."), status=403
             )
         result = union_provision(**values)
         return Response(

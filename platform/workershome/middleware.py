@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from workershome.tenancy import current_tenant
@@ -50,3 +52,24 @@ def _notice(request: HttpRequest, *, status: int, template: str, code: str, cont
     response = TemplateResponse(request, template, context, status=status)
     response.render()
     return response
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the person chose another language with the language switcher.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show an
+    English page to a worker whose phone happens to be set to English; the platform is
+    Chinese first, so only an explicit choice (the language cookie) changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

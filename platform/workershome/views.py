@@ -22,8 +22,8 @@ def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     """Serve a public media file of the union this host belongs to, and only of that union.
 
     Files live under ``MEDIA_ROOT/<schema>/``; a URL naming another union's prefix is a 404
-    here, so one union's files never serve from another's host. In production nginx serves the
-    same rule (see deploy/); private documents go through permission-checked views instead.
+    here, so one union's files never serve from another's host. A production web server in
+    front must keep the same rule; private documents go through permission-checked views.
     """
     if schema != current_schema():
         raise Http404

@@ -17,3 +17,18 @@ def membership_requests_for_review() -> QuerySet[MembershipRequest]:
             output_field=IntegerField(),
         )
     )
+
+
+def joining_details(*, request) -> dict:
+    """What an officer hands to workers: the union's invite code, the join link, pending requests."""
+    from workershome.tenancy import current_tenant
+
+    union = current_tenant()
+    link = request.build_absolute_uri(f"/accounts/register/?code={union.invite_code}")
+    return {
+        "union": union,
+        "invite_code": union.invite_code,
+        "join_link": link,
+        "open_registration": union.registration == union.Registration.OPEN,
+        "pending": MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING).count(),
+    }

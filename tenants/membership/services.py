@@ -92,4 +92,7 @@ def membership_request_decide(*, request: MembershipRequest, approve: bool, by: 
     request.decided_at = timezone.now()
     request.decided_by = by
     request.save(update_fields=["status", "decided_at", "decided_by"])
+    from .tasks import membership_decision_notify
+
+    transaction.on_commit(lambda: membership_decision_notify.delay(request_id=request.pk))
     return request

@@ -24,20 +24,26 @@ from .models import TemplateSnapshot
 from .template import template_schema_name
 
 PLACEHOLDER = "__union_schema__"
-_SKIPPED = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config)")
+# Comments, session settings and psql meta-commands (pg_dump's \restrict and \unrestrict guard).
+_SKIPPED = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config|\\)")
 
 
 def pg_dump_binary() -> str:
-    """pg_dump from the pgserver wheel (PostgreSQL 16, dumps servers back to 9.2), else PATH."""
+    """A pg_dump at least as new as the server: the machine's, or the pgserver wheel's (16)."""
     import pgserver
 
+    server_major = connection.cursor().connection.info.server_version // 10000
     bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
-    if bundled.exists():
-        return str(bundled)
-    found = shutil.which("pg_dump")
-    if not found:
-        raise RuntimeError("pg_dump not found")
-    return found
+    for candidate in (shutil.which("pg_dump"), str(bundled) if bundled.exists() else None):
+        if candidate and _major_version(candidate) >= server_major:
+            return candidate
+    raise RuntimeError(f"no pg_dump for PostgreSQL {server_major} found")
+
+
+def _major_version(binary: str) -> int:
+    output = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout
+    match = re.search(r"(\d+)(?:\.\d+)?", output)
+    return int(match.group(1)) if match else 0
 
 
 def template_fingerprint() -> str:

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 
 def template_schema_name() -> str:
-    return settings.TENANT_BASE_SCHEMA
+    return settings.UNION_TEMPLATE_SCHEMA
 
 
 def template_migrate(*, verbosity: int = 0) -> None:

@@ -221,3 +221,29 @@ def test_membership_requests_do_not_exist_on_the_portal(portal, client_for):
     assert home.status_code == 200 and LIST not in home.content.decode()
     assert listing.status_code == 302 and listing["Location"] == "/admin/"
     assert decision.status_code == 302 and decision["Location"] == "/admin/"
+
+
+def test_the_worker_is_told_of_the_decision_by_sms(union_a, client_for, django_capture_on_commit_callbacks):
+    from accounts import sms
+
+    mobile, request = request_to_join(union_a)
+    chairman = staff_client(client_for, union_a, "chairman")
+    with django_capture_on_commit_callbacks(execute=True):
+        chairman.post(approve_url(request))
+    texts = [message.text for message in sms.outbox if message.mobile == mobile]
+    assert texts and union_a.name in texts[-1] and "欢迎" in texts[-1]
+
+
+def test_the_dashboard_shows_officers_how_workers_join(union_a, client_for):
+    request_to_join(union_a)
+    page = staff_client(client_for, union_a, "officer").get("/admin/").content.decode()
+    assert union_a.invite_code in page
+    assert f"/accounts/register/?code={union_a.invite_code}" in page
+    assert "1" in page and "待审核" in page
+    editor_page = staff_client(client_for, union_a, "editor").get("/admin/").content.decode()
+    assert union_a.invite_code not in editor_page
+
+
+def test_the_join_link_prefills_the_invite_code(union_a, client_for):
+    page = client_for(union_a).get(f"/accounts/register/?code={union_a.invite_code}").content.decode()
+    assert f'value="{union_a.invite_code}"' in page

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _database_url(db: dict) -> str:
+    """The test database as a URL, for a TCP server or the embedded one's socket directory."""
+    host = db.get("HOST") or "127.0.0.1"
+    user = db.get("USER") or "postgres"
+    if host.startswith("/"):
+        return f"postgres://{user}@{quote(host, safe='')}/{db['NAME']}"
+    return f"postgres://{user}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker):
     if not settings.REDIS_URL:
@@ -27,7 +37,7 @@ def worker(django_db_setup, django_db_blocker):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "workershome.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": _database_url(db),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",

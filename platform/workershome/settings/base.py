@@ -2,7 +2,7 @@
 
 With no variables set the platform runs on its embedded default: PostgreSQL from the
 ``pgserver`` wheel in ``var/pgdata``, an in-process cache and Celery tasks run eagerly.
-``DATABASE_URL``, ``REDIS_URL`` and ``ELASTICSEARCH_URL`` switch to real servers.
+``DATABASE_URL`` and ``REDIS_URL`` switch to real servers.
 """
 
 from __future__ import annotations
@@ -112,9 +112,8 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 TENANT_MODEL = "registry.Union"
 TENANT_DOMAIN_MODEL = "registry.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-# New unions are cloned from this migrated template schema instead of running every migration.
-TENANT_BASE_SCHEMA = "union_template"
-TENANT_CREATION_FAKES_MIGRATIONS = True
+# New unions are made from this migrated, seeded template schema (tenants/registry/snapshot.py).
+UNION_TEMPLATE_SCHEMA = "union_template"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(os.environ.get("TENANT_MIGRATE_PROCESSES", "2"))
 TENANT_MULTIPROCESSING_CHUNKS = 2
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
@@ -124,7 +123,7 @@ MIDDLEWARE = [
     "workershome.middleware.UnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "workershome.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -247,6 +246,11 @@ AXES_VERBOSE = False
 # Pluggable senders: one-time codes go out by SMS or email.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@workershome.local")
 ONE_TIME_CODE_TTL = 600  # seconds
 
@@ -308,7 +312,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "职工之家平台 API / Workers' Home platform API",
