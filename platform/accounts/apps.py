@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from workershome import checks  # noqa: F401  (registers the project's system checks)

@@ -20,6 +20,17 @@ from accounts.services import account_get_or_create, local_user_for_account
 from workershome.errors import ServiceError
 
 from .models import User
+from .roles import ROLE_LABELS
+
+
+def _label_roles(form: forms.Form) -> None:
+    """Show roles by their Chinese labels, and only the platform's roles."""
+    field = form.fields["groups"]
+    assert isinstance(field, forms.ModelMultipleChoiceField)
+    field.queryset = field.queryset.filter(name__in=ROLE_LABELS)
+    field.label = _("Roles")
+    field.help_text = ""
+    field.label_from_instance = lambda group: str(ROLE_LABELS.get(group.name, group.name))  # type: ignore[method-assign]
 
 
 class UnionUserCreationForm(UserCreationForm):
@@ -35,6 +46,7 @@ class UnionUserCreationForm(UserCreationForm):
             self.fields.pop(field, None)
         self.fields["username"] = MobileField()
         self.fields["email"].required = False  # many workers have no email; the mobile is the login
+        _label_roles(self)
 
     def _clean_username(self):
         mobile = self.cleaned_data.get("username")
@@ -68,6 +80,7 @@ class UnionUserEditForm(UserEditForm):
             self.fields.pop(field, None)
         self.fields["username"].disabled = True  # the mobile number links the user to the account
         self.fields["email"].required = False
+        _label_roles(self)
 
 
 class UserViewSet(WagtailUserViewSet):

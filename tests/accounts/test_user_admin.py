@@ -25,6 +25,7 @@ def test_the_chairman_adds_an_officer_by_mobile_number(union_a, client_for):
         officer_group = Group.objects.get(name="officer").pk
     form = client.get("/admin/users/new/").content.decode()
     assert 'name="is_superuser"' not in form
+    assert 'name="name"' in form and 'name="username"' in form and 'name="first_name"' not in form
     response = client.post(
         "/admin/users/new/",
         {"username": "139 0000 1111", "name": "周强", "email": "", "groups": [officer_group]},
@@ -55,6 +56,7 @@ def test_the_edit_form_cannot_make_anyone_a_superuser(union_a, client_for):
     client = signed_in(client_for(union_a), chairman)
     form = client.get(f"/admin/users/edit/{member_user.pk}/").content.decode()
     assert 'name="is_superuser"' not in form
+    assert 'name="name"' in form and 'value="王芳"' in form
     response = client.post(
         f"/admin/users/edit/{member_user.pk}/",
         {"is_superuser": "on", "is_active": "on", "email": "a@b.cn", "name": "王芳"},

@@ -147,3 +147,28 @@ def test_custom_domains_reach_the_same_union(union_a):
     Domain.objects.create(domain="home.xinghe-tech.cn", tenant=union_a, is_primary=False)
     response = Client(HTTP_HOST="home.xinghe-tech.cn").get("/")
     assert response.status_code == 200 and union_a.name in response.content.decode()
+
+
+def test_a_portal_user_can_be_deleted_although_union_only_tables_point_at_users(portal):
+    """Deleting a portal user must not touch union-only tables (absent from the public schema)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.users.models import User
+
+    _account, user = make_person(portal, "district_admin")
+    with schema_context("public"):
+        user.delete()
+        assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_deleting_a_union_user_clears_their_decisions(union_a):
+    from tenants.membership.models import MembershipRequest
+    from tenants.membership.services import membership_request_decide, worker_register
+    from tests.factories import new_mobile
+
+    _account, officer = make_person(union_a, "officer")
+    with tenant_context(union_a):
+        result = worker_register(mobile=new_mobile(), name="钱进", password=PASSWORD)
+        membership_request_decide(request=result.request, approve=True, by=officer)
+        officer.delete()
+        assert MembershipRequest.objects.get(pk=result.request.pk).decided_by is None
