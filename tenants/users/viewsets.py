@@ -9,6 +9,7 @@ superuser from the admin: roles are the union's groups.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,14 +24,20 @@ from .models import User
 from .roles import ROLE_LABELS
 
 
-def _label_roles(form: forms.Form) -> None:
-    """Show roles by their Chinese labels, and only the platform's roles."""
-    field = form.fields["groups"]
-    assert isinstance(field, forms.ModelMultipleChoiceField)
-    field.queryset = field.queryset.filter(name__in=ROLE_LABELS)
-    field.label = _("Roles")
-    field.help_text = ""
-    field.label_from_instance = lambda group: str(ROLE_LABELS.get(group.name, group.name))  # type: ignore[method-assign]
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """The union's roles, by their Chinese labels (Wagtail's own default groups are left out)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Group.objects.filter(name__in=ROLE_LABELS).order_by("pk"),
+            required=False,
+            label=_("Roles"),
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Group) -> str:
+        return str(ROLE_LABELS.get(obj.name, obj.name))
 
 
 class UnionUserCreationForm(UserCreationForm):
@@ -46,7 +53,7 @@ class UnionUserCreationForm(UserCreationForm):
             self.fields.pop(field, None)
         self.fields["username"] = MobileField()
         self.fields["email"].required = False  # many workers have no email; the mobile is the login
-        _label_roles(self)
+        self.fields["groups"] = RoleChoiceField()
 
     def _clean_username(self):
         mobile = self.cleaned_data.get("username")
@@ -80,7 +87,7 @@ class UnionUserEditForm(UserEditForm):
             self.fields.pop(field, None)
         self.fields["username"].disabled = True  # the mobile number links the user to the account
         self.fields["email"].required = False
-        _label_roles(self)
+        self.fields["groups"] = RoleChoiceField()
 
 
 class UserViewSet(WagtailUserViewSet):
