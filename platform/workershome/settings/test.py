@@ -12,16 +12,16 @@ if not os.environ.get("DATABASE_URL") and tcp_reachable("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/workershome"
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _worker_index = int(_worker[2:]) if _worker[2:].isdigit() else 0
-_redis = os.environ.get("TEST_REDIS") or (
-    "redis://127.0.0.1:6379" if tcp_reachable("127.0.0.1", 6379) else ""
-)
-if not os.environ.get("REDIS_URL") and _redis:
+# Per-worker values are always recomputed: xdist workers inherit the controller's environment,
+# so a value computed there (database 15, var/test/gw0) must not leak into every worker.
+_redis = os.environ.get("TEST_REDIS") or ("redis://127.0.0.1:6379" if tcp_reachable("127.0.0.1", 6379) else "")
+os.environ["TEST_REDIS"] = _redis
+if _redis:
     # One Redis database per xdist worker, so clearing the cache in one never touches another.
     os.environ["REDIS_URL"] = f"{_redis}/{15 - _worker_index}"
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault(
-    "WORKERSHOME_VAR_DIR",
-    os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)),
+os.environ["WORKERSHOME_VAR_DIR"] = os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)
 )
 
 from .base import *
