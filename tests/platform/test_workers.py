@@ -10,5 +10,5 @@ def test_each_xdist_worker_has_its_own_redis_database_queue_and_media():
     index = int(worker[2:])
     if settings.REDIS_URL:
         assert settings.REDIS_URL.endswith(f"/{15 - index}")
-    assert settings.CELERY_TASK_DEFAULT_QUEUE == f"test-{worker}"
+    assert f"test-{worker}" == settings.CELERY_TASK_DEFAULT_QUEUE
     assert str(settings.MEDIA_ROOT).endswith(f"/var/test/{worker}/media")

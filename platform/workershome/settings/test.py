@@ -14,7 +14,9 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _worker_index = int(_worker[2:]) if _worker[2:].isdigit() else 0
 # Per-worker values are always recomputed: xdist workers inherit the controller's environment,
 # so a value computed there (database 15, var/test/gw0) must not leak into every worker.
-_redis = os.environ.get("TEST_REDIS") or ("redis://127.0.0.1:6379" if tcp_reachable("127.0.0.1", 6379) else "")
+_redis = os.environ.get("TEST_REDIS") or (
+    "redis://127.0.0.1:6379" if tcp_reachable("127.0.0.1", 6379) else ""
+)
 os.environ["TEST_REDIS"] = _redis
 if _redis:
     # One Redis database per xdist worker, so clearing the cache in one never touches another.
@@ -36,3 +38,6 @@ ALLOWED_HOSTS = ["*"]
 AXES_FAILURE_LIMIT = 5
 CELERY_TASK_DEFAULT_QUEUE = f"test-{_worker}"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# No persistent connections in tests: server and worker subprocesses end cleanly, and the test
+# databases can be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
