@@ -86,3 +86,13 @@ def client_for():
         return Client(HTTP_HOST=host_of(union), **kwargs)
 
     return make
+
+
+def end_other_sessions(django_db_blocker) -> None:
+    """After a server or worker subprocess is stopped, end its lingering database sessions so
+    the test database can be dropped when the run ends."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -18,6 +18,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from tests.conftest import end_other_sessions
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
@@ -77,6 +79,7 @@ def server(django_db_setup, django_db_blocker):
     yield port
     process.terminate()
     process.wait(timeout=20)
+    end_other_sessions(django_db_blocker)
 
 
 @pytest.fixture(scope="session")

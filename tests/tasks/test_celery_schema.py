@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from tenants.registry.tasks import schema_probe
 from tenants.users.models import User
+from tests.conftest import end_other_sessions
 from workershome.celery import app as celery_app
 
 pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
@@ -63,6 +64,7 @@ def worker(django_db_setup, django_db_blocker):
         celery_app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=20)
+        end_other_sessions(django_db_blocker)
 
 
 def test_a_task_sent_from_union_a_runs_in_union_a(worker, union_a, union_b):
