@@ -47,6 +47,24 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # ---------------------------------------------------------------------------------------------
 # Applications. Deciding once which app lives where: moving one later is a migration project.
 # ---------------------------------------------------------------------------------------------
+# Each union's site, and the federation portal's, is a Wagtail site: Wagtail is in both lists.
+WAGTAIL_APPS = [
+    "cms",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.sites",
+    "tenants.users.apps.UnionUsersAdminConfig",  # wagtail.users with platform user forms
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+
 SHARED_APPS = [
     "django_tenants",
     "tenants.registry",  # tenants/registry: the Union tenant and its domains
@@ -65,21 +83,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # The federation portal is a Wagtail site too, in the public schema.
-    "cms",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
-    "wagtail.sites",
-    "tenants.users.apps.UnionUsersAdminConfig",  # wagtail.users with platform user forms
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
-    "wagtail.search",
-    "wagtail.admin",
-    "wagtail",
-    "modelcluster",
-    "taggit",
+    *WAGTAIL_APPS,
     "django_filters",
 ]
 
@@ -91,20 +95,7 @@ TENANT_APPS = [
     "tenants.users",
     "rest_framework.authtoken",
     "tenants.membership",  # tenants/membership: registration requests an officer approves
-    "cms",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
-    "wagtail.sites",
-    "tenants.users.apps.UnionUsersAdminConfig",  # wagtail.users with platform user forms
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
-    "wagtail.search",
-    "wagtail.admin",
-    "wagtail",
-    "modelcluster",
-    "taggit",
+    *WAGTAIL_APPS,
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
