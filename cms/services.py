@@ -34,4 +34,20 @@ def site_root_ensure(*, title: str, hostname: str, rename: bool = True) -> HomeP
     site.site_name = title
     site.root_page = home
     site.save()
+    site_sections_ensure(home)
     return home
+
+
+@transaction.atomic
+def site_sections_ensure(home: HomePage) -> list[Page]:
+    """Give the home page each section of a Workers' Home site (rooms, people, rules, services,
+    bulletin, procedures, brands), published and empty until the union fills them; safe to repeat."""
+    from .models import SECTIONS
+
+    sections = []
+    for model, slug, title in SECTIONS:
+        page = model.objects.child_of(home).first()
+        if page is None:
+            page = home.add_child(instance=model(title=title, slug=slug, live=True, show_in_menus=True))
+        sections.append(page)
+    return sections

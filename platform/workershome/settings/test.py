@@ -20,7 +20,8 @@ _redis = os.environ.get("TEST_REDIS") or (
 os.environ["TEST_REDIS"] = _redis
 if _redis:
     # One Redis database per xdist worker, so clearing the cache in one never touches another.
-    os.environ["REDIS_URL"] = f"{_redis}/{15 - _worker_index}"
+    # TEST_REDIS_DB moves the range, for several test runs on one machine at once.
+    os.environ["REDIS_URL"] = f"{_redis}/{int(os.environ.get('TEST_REDIS_DB', '15')) - _worker_index}"
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ["WORKERSHOME_VAR_DIR"] = os.path.abspath(
     os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)
