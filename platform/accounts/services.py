@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tenants.users.models import User
 from workershome.errors import Conflict, ServiceError
@@ -28,7 +28,7 @@ def _clean_mobile(mobile: str) -> str:
     try:
         validate_mobile(mobile)
     except ValidationError as exc:
-        raise ServiceError("mobile_invalid", exc.messages[0], field="mobile") from exc
+        raise ServiceError("mobile_invalid", exc.error_list[0].message, field="mobile") from exc
     return normalize_mobile(mobile)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from accounts.models import Account
@@ -51,7 +51,8 @@ def _validate(field: str, validator, value) -> None:
     try:
         validator(value)
     except ValidationError as exc:
-        raise ServiceError(exc.code or "invalid", exc.messages[0], field=field) from exc
+        error = exc.error_list[0]
+        raise ServiceError(error.code or "invalid", error.message, params=error.params, field=field) from exc
 
 
 def union_provision(
@@ -128,7 +129,10 @@ def _provision(fields: dict, officer: dict, *, officer_role: str, started: float
         existing = Union.objects.select_for_update().filter(slug=slug).first()
         if existing is not None and existing.credit_code != credit_code:
             raise Conflict(
-                "slug_taken", _("The address “%(slug)s” is already taken.") % {"slug": slug}, field="slug"
+                "slug_taken",
+                _("The address “%(slug)s” is already taken."),
+                params={"slug": slug},
+                field="slug",
             )
         if existing is None:
             if Union.objects.filter(credit_code=credit_code).exists():

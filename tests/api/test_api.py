@@ -101,6 +101,7 @@ def test_bad_input_gets_a_clear_error_and_creates_nothing(portal, client_for, ch
     assert response.status_code == status, response.content
     body = response.json()
     assert body["code"] == code and body["message"] and body["message_en"]
+    assert body["message"] != body["message_en"]  # Chinese, and English beside it
     assert field in body["fields"]
     assert Union.objects.count() == count
 
