@@ -47,13 +47,17 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         one_time_code_send(mobile=form.cleaned_data["mobile"], channel=form.cleaned_data["channel"])
         messages.info(request, _("If this number has an account, a verification code is on its way."))
-        return redirect(f"{request.path}confirm/?mobile={form.cleaned_data['mobile']}")
+        # Kept in the session, not the URL: mobile numbers stay out of access logs and history.
+        request.session["password_reset_mobile"] = form.cleaned_data["mobile"]
+        return redirect("accounts:password_reset_confirm")
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetConfirmForm(request.POST or None, initial={"mobile": request.GET.get("mobile", "")})
+    form = PasswordResetConfirmForm(
+        request.POST or None, initial={"mobile": request.session.get("password_reset_mobile", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account_password_reset(

@@ -184,3 +184,12 @@ def test_malformed_mobile_on_sign_in_gets_a_clear_message(union_a, client_for, m
     response = sign_in(client_for(union_a), mobile)
     assert response.status_code == 200
     assert "手机号" in response.content.decode()
+
+
+def test_the_reset_flow_keeps_the_mobile_number_out_of_urls(union_a, client_for):
+    account, _ = make_person(union_a)
+    client = client_for(union_a)
+    response = client.post("/accounts/password/reset/", {"mobile": account.mobile, "channel": "sms"})
+    assert account.mobile not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert f'value="{account.mobile}"' in page  # still pre-filled, from the session
