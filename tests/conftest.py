@@ -7,6 +7,8 @@ back, schema changes included (PostgreSQL's DDL is transactional).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -72,6 +74,15 @@ def union_a(db) -> Union:
 @pytest.fixture
 def union_b(db) -> Union:
     return Union.objects.get(slug="hengtong")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """A fresh MEDIA_ROOT. django-tenants' storage caches its root and only recomputes it when
+    MULTITENANT_RELATIVE_MEDIA_ROOT changes, so that is set (to the same value) too."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+    return tmp_path
 
 
 def host_of(union: Union) -> str:

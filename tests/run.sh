@@ -24,9 +24,6 @@ if [ -z "${REDIS_URL:-}" ] && ! reachable 6379; then
 fi
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-if ! command -v chromium >/dev/null; then
-  echo "Installing Debian's chromium and CJK fonts for the browser tests"
-  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
-fi
+bash deploy/system-packages.sh --browser
 
 exec .venv/bin/pytest -n "${TEST_PROCESSES:-2}" --create-db -q --ignore=tests/benchmarks "$@"

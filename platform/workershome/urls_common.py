@@ -3,13 +3,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from . import views
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("healthz", views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Switching the display language changes nothing else, so it needs no CSRF token (the form
+    # carries none, to keep anonymous pages cacheable); `next` is still checked by Django.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     re_path(r"^media/(?P<schema>[a-z0-9_]+)/(?P<path>.+)$", views.union_media, name="union_media"),
 ]
 if settings.DEBUG:

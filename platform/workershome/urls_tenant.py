@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include(tenant_patterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("posters/", include("cms.poster_urls")),
     path("", include(wagtail_urls)),
 ]

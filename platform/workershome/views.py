@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from cms.media import media_path_is_public
 from workershome.tenancy import current_schema
 
 
@@ -25,7 +26,7 @@ def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     here, so one union's files never serve from another's host. A production web server in
     front must keep the same rule; private documents go through permission-checked views.
     """
-    if schema != current_schema():
+    if schema != current_schema() or not media_path_is_public(path):
         raise Http404
     root = (Path(settings.MEDIA_ROOT) / schema).resolve()
     target = (root / path).resolve()

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from accounts.models import Account
 from accounts.services import account_get_or_create, local_user_for_account
+from cms.demo import site_demo_fill
 from federation.models import District, FederationRole, Street
 
 from .models import Union
@@ -407,6 +408,7 @@ def _union_seed(
             address=spec.address,
             opening_hours=_OPENING_HOURS.get(spec.industry, _DEFAULT_OPENING_HOURS),
         )
+        site_demo_fill(spec=spec, index=index)
     return union, created
 
 

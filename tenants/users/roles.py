@@ -66,6 +66,8 @@ def role_groups_ensure(*, roles: tuple[Role, ...] = UNION_ROLES) -> dict[str, Gr
     """Create the role groups of the current schema with their permissions; safe to repeat."""
     from wagtail.models import GroupPagePermission, Page, Site
 
+    from cms.media import media_collection_permissions_ensure
+
     groups: dict[str, Group] = {}
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     site_root = site.root_page if site else Page.get_first_root_node()
@@ -77,7 +79,10 @@ def role_groups_ensure(*, roles: tuple[Role, ...] = UNION_ROLES) -> dict[str, Gr
     )
     for role in roles:
         group, _created = Group.objects.get_or_create(name=role.code)
-        group.permissions.add(*_permissions(role.permissions))
+        permissions = _permissions(role.permissions)
+        group.permissions.add(*permissions)
+        # Wagtail checks image and document permissions per collection, not on the group itself.
+        media_collection_permissions_ensure(group, permissions)
         if role.edits_site and site_root is not None:
             for permission in page_permissions:
                 GroupPagePermission.objects.get_or_create(group=group, page=site_root, permission=permission)

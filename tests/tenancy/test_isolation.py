@@ -86,8 +86,8 @@ def test_cache_entries_are_kept_per_union(union_a, union_b):
         assert cache.get("notice-count") == 7
 
 
-def test_media_of_union_a_does_not_serve_from_union_b(union_a, union_b, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_media_of_union_a_does_not_serve_from_union_b(union_a, union_b, client_for, media_root):
+    tmp_path = media_root
     (tmp_path / union_a.schema_name).mkdir()
     (tmp_path / union_a.schema_name / "logo.txt").write_text("星河")
     path = f"/media/{union_a.schema_name}/logo.txt"
@@ -99,11 +99,11 @@ def test_media_of_union_a_does_not_serve_from_union_b(union_a, union_b, client_f
     )
 
 
-def test_storage_writes_under_the_union_prefix(union_a, settings, tmp_path):
+def test_storage_writes_under_the_union_prefix(union_a, media_root):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    settings.MEDIA_ROOT = str(tmp_path)
+    tmp_path = media_root
     with tenant_context(union_a):
         name = default_storage.save("docs/rule.txt", ContentFile("制度".encode()))
         url = default_storage.url(name)

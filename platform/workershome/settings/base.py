@@ -108,10 +108,15 @@ UNION_TEMPLATE_SCHEMA = "union_template"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(os.environ.get("TENANT_MIGRATE_PROCESSES", "2"))
 TENANT_MULTIPROCESSING_CHUNKS = 2
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# Set the search path only when the schema changes, not before every query (halves statements).
+TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "workershome.middleware.UnionMiddleware",
+    # Per-site cache for anonymous visitors (keys carry the schema through make_key); signed-in
+    # people, whose requests carry a session cookie, always get fresh pages.
+    "django.middleware.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workershome.middleware.ChineseFirstLocaleMiddleware",
@@ -122,7 +127,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django.middleware.cache.FetchFromCacheMiddleware",
 ]
+# Anonymous pages may be this many seconds old after a publish (0 turns the page cache off).
+CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+CACHE_MIDDLEWARE_KEY_PREFIX = "page"
 
 ROOT_URLCONF = "workershome.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "workershome.urls_public"
@@ -284,6 +293,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # one password everywhere, changed on the account
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
+# Documents are served through Wagtail's view, which honours collection and page privacy; their
+# content must match their extension (cms/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.media.UnionDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
