@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import page_permission_policy
+
+from workershome.tenancy import on_portal
 
 from .checklist import home_checklist
 
@@ -34,7 +35,7 @@ class ChecklistPanel(Component):
 
 def checklist_visible_to(user) -> bool:
     """Union staff with admin access; never on the federation portal, which is no Workers' Home."""
-    if getattr(connection, "schema_name", "public") == "public":
+    if on_portal():
         return False
     return bool(user.is_active and user.has_perm("wagtailadmin.access_admin"))
 

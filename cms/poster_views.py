@@ -11,7 +11,6 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,13 +20,15 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from workershome.tenancy import on_portal
+
 from .models import RulePage, ServiceItemPage
 from .posters import DEFAULT_SIZE, KIND_LABELS, KINDS, SIZES, PosterError, poster_filename, poster_pdf
 
 
 def posters_visible_to(user) -> bool:
     """Staff of this union with admin access; never on the federation portal."""
-    if getattr(connection, "schema_name", "public") == "public":
+    if on_portal():
         return False
     return bool(user.is_authenticated and user.is_active and user.has_perm("wagtailadmin.access_admin"))
 
@@ -35,7 +36,7 @@ def posters_visible_to(user) -> bool:
 def staff_only(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
-        if getattr(connection, "schema_name", "public") == "public":
+        if on_portal():
             raise Http404
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
