@@ -79,3 +79,39 @@ def test_home_and_people_pages_fit_the_screen_on_a_phone_and_a_desktop(server, b
         assert "职工之家管理制度" in page.content()
         page.screenshot(path=str(SCREENSHOTS / "site-rules-phone.png"), full_page=True)
     context.close()
+
+
+SECTION_PATHS = (
+    "/",
+    "/rooms/",
+    "/people/",
+    "/rules/",
+    "/services/",
+    "/bulletin/",
+    "/procedures/",
+    "/brands/",
+)
+
+
+def test_every_section_passes_an_axe_wcag_21_aa_audit(server, browser, demo_union):
+    """axe-core (the engine behind Lighthouse's accessibility audit), WCAG 2.0/2.1 A and AA rules."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    base = f"http://{SLUG}.localhost:{server}"
+    problems = {}
+    for path in (*SECTION_PATHS, "/accounts/login/", "/accounts/register/", "/no-such-page/"):
+        page.goto(base + path)
+        _load_everything(page)
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+        )
+        violations = results.response["violations"]
+        if violations:
+            problems[path] = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+            ]
+    context.close()
+    assert not problems, problems
