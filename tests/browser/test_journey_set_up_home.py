@@ -1,0 +1,82 @@
+"""Journey 2 (in part): the chairman signs in, sees the home's checklist, publishes their public
+contact on the people page, sees that item turn green, and prints the A3 name plate."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from accounts.models import Account
+from cms.models import PeoplePage
+from tenants.registry.models import Union
+from tenants.registry.services import union_provision
+from tests.browser.conftest import SCREENSHOTS
+from tests.factories import PASSWORD, credit_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+SLUG = "set-up-home"
+CHAIRMAN = "13812346001"
+
+
+@pytest.fixture(scope="module")
+def new_union(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        union = union_provision(
+            name="朝阳区星河科技研究院工会", slug=SLUG, credit_code=credit_code(6001),
+            officer_mobile=CHAIRMAN, officer_name="赵主席", officer_password=PASSWORD,
+        ).union  # fmt: skip
+        with tenant_context(union):
+            people_id = PeoplePage.objects.get().pk
+    yield union, people_id
+    with django_db_blocker.unblock():
+        for created in Union.objects.filter(slug=SLUG):
+            created.delete(force_drop=True)
+        Account.objects.filter(mobile=CHAIRMAN).delete()
+
+
+def checklist_item(page, label: str) -> str:
+    return page.locator("li", has_text=label).first.inner_text()
+
+
+def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, browser, new_union):
+    union, people_id = new_union
+    base = f"http://{SLUG}.localhost:{server}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/?next=/admin/")
+    page.fill("input[name=username]", CHAIRMAN)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    assert "职工之家建设清单" in page.content()
+    assert "✗" in checklist_item(page, "主席公开手机号和邮箱")
+    page.screenshot(path=str(SCREENSHOTS / "journey2-checklist-before.png"), full_page=True)
+
+    page.goto(f"{base}/admin/pages/{people_id}/edit/")
+    page.fill("input[name=chairman_name]", "赵主席")
+    page.fill("input[name=chairman_mobile]", "138 1234 6001")
+    page.fill("input[name=chairman_email]", "zhao@xinghe-yjy.cn")
+    page.screenshot(path=str(SCREENSHOTS / "journey2-people-edit.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator('button[name="action-publish"]').dispatch_event("click")
+    page.screenshot(path=str(SCREENSHOTS / "journey2-people-published.png"), full_page=True)
+
+    page.goto(f"{base}/admin/")
+    assert "✓" in checklist_item(page, "主席公开手机号和邮箱")
+    page.screenshot(path=str(SCREENSHOTS / "journey2-checklist-after.png"), full_page=True)
+    people = page.goto(f"{base}/people/")
+    assert people.status == 200 and 'href="tel:13812346001"' in page.content()
+
+    # The A3 name plate, fetched by the browser with the chairman's session.
+    poster = page.evaluate(
+        """async (url) => {
+            const response = await fetch(url);
+            const bytes = new Uint8Array(await response.arrayBuffer());
+            return {status: response.status, type: response.headers.get("content-type"),
+                    head: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length};
+        }""",
+        f"{base}/posters/nameplate.pdf?size=A3",
+    )
+    assert poster["status"] == 200 and poster["type"] == "application/pdf", poster
+    assert poster["head"] == "%PDF-" and poster["size"] > 10_000
+    context.close()
