@@ -39,7 +39,7 @@ def checklist_item(page, label: str) -> str:
 
 
 def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, browser, new_union):
-    union, people_id = new_union
+    _union, people_id = new_union
     base = f"http://{SLUG}.localhost:{server}"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
