@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,10 +23,9 @@ class BaseSmsBackend:
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
-    """Development: print the message where the operator sees it."""
+    """Development: print the message where the operator sees it (like Django's console email)."""
 
     def send(self, message: SmsMessage) -> None:
-        logger.warning("SMS to %s: %s", message.mobile, message.text)
         print(f"[SMS → {message.mobile}] {message.text}", flush=True)
 
 
