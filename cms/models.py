@@ -108,12 +108,20 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class HomePhoto(Orderable):
-    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="photos")
+class Photo(Orderable):
+    """A captioned photo in a page's gallery; the caption is also the image's alt text."""
+
     image = models.ForeignKey(IMAGE, on_delete=models.CASCADE, related_name="+")
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class HomePhoto(Photo):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="photos")
 
 
 class SectionPage(Page):
@@ -182,12 +190,8 @@ class RoomPage(Page):
         return [self.kind, *[use for use in self.uses if use != self.kind]]
 
 
-class RoomPhoto(Orderable):
+class RoomPhoto(Photo):
     page = ParentalKey(RoomPage, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey(IMAGE, on_delete=models.CASCADE, related_name="+")
-    caption = models.CharField(_("caption"), max_length=100, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]
 
 
 class PeoplePage(SectionPage):
@@ -409,12 +413,8 @@ class ServiceBrandPage(Page):
         verbose_name = _("service brand")
 
 
-class BrandPhoto(Orderable):
+class BrandPhoto(Photo):
     page = ParentalKey(ServiceBrandPage, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey(IMAGE, on_delete=models.CASCADE, related_name="+")
-    caption = models.CharField(_("caption"), max_length=100, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]
 
 
 # The sections every union's site starts with, in menu order (seeded in the template schema).
