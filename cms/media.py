@@ -31,7 +31,7 @@ from wagtail.documents.forms import BaseDocumentForm
 
 # Files under these prefixes (relative to the union's media root) are only served through a
 # permission-checked view, never as plain media.
-PRIVATE_MEDIA_PREFIXES: tuple[str, ...] = ("documents/",)
+PRIVATE_MEDIA_PREFIXES: tuple[str, ...] = ("documents/", "private/")
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # an archive with entries, an empty archive
 DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {

@@ -95,6 +95,14 @@ TENANT_APPS = [
     "tenants.users",
     "rest_framework.authtoken",
     "tenants.membership",  # tenants/membership: registration requests an officer approves
+    "tenants.events",  # the outbox of federation events
+    "tenants.notifications",  # in-site notifications; SMS and email channels
+    "tenants.cases",  # the case engine: procedures (亮程序), cases, timelines
+    "tenants.appeals",  # 倾听呼声: the appeal form, anonymous follow-up
+    "tenants.proposals",  # 合理化建议 campaigns
+    "tenants.incidents",  # 群体性事件预警
+    "tenants.reception",  # 主席接待日
+    "tenants.contact",  # 联系职工: frontline visits, symposiums, hotline/SMS inbound
     *WAGTAIL_APPS,
 ]
 
@@ -208,6 +216,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Reminders that matter are periodic tasks that read the data (never scheduled one-offs).
+# Each entry fans out to every active union (workershome/periodic.py).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "cases-escalate-overdue": {"task": "tenants.cases.tasks.cases_escalate_overdue_all", "schedule": 15 * 60},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Identity.
@@ -245,6 +258,11 @@ AXES_VERBOSE = False
 
 # Pluggable senders: one-time codes go out by SMS or email.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
+NOTIFICATION_CHANNELS = {
+    "site": "tenants.notifications.channels.SiteChannel",
+    "sms": "tenants.notifications.channels.SmsChannel",
+    "email": "tenants.notifications.channels.EmailChannel",
+}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
