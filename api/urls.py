@@ -8,6 +8,10 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from .appeals import AppealCreateView, AppealFollowView, AppealRateView
+from .cases import CaseViewSet, ProcedureViewSet
+from .incidents import IncidentWarningViewSet
+from .proposals import ProposalCampaignViewSet, ProposalResultsViewSet, ProposalScoreViewSet, ProposalViewSet
 from .views import MeView, UnionViewSet
 
 Patterns = list[URLPattern | URLResolver]
@@ -28,5 +32,22 @@ def _api(urlconf: str, extra: Patterns) -> tuple[Patterns, str]:
 portal_router = DefaultRouter()
 portal_router.register("unions", UnionViewSet, basename="union")
 
-tenant_patterns = _api("workershome.urls_tenant", [])
+# A union's own API. Each area registers its viewsets here (one line each) and adds plain
+# views to tenant_extra.
+tenant_router = DefaultRouter()
+tenant_router.register("cases", CaseViewSet, basename="case")
+tenant_router.register("procedures", ProcedureViewSet, basename="procedure")
+tenant_router.register("incident-warnings", IncidentWarningViewSet, basename="incident-warning")
+tenant_router.register("proposal-campaigns", ProposalCampaignViewSet, basename="proposal-campaign")
+tenant_router.register("proposals", ProposalViewSet, basename="proposal")
+tenant_router.register("proposal-scores", ProposalScoreViewSet, basename="proposal-score")
+tenant_router.register("proposal-results", ProposalResultsViewSet, basename="proposal-results")
+tenant_extra: Patterns = []
+tenant_extra += [
+    path("v1/appeals/", AppealCreateView.as_view(), name="appeal-create"),
+    path("v1/appeals/follow/", AppealFollowView.as_view(), name="appeal-follow"),
+    path("v1/appeals/rate/", AppealRateView.as_view(), name="appeal-rate"),
+]
+
+tenant_patterns = _api("workershome.urls_tenant", [*tenant_extra, path("v1/", include(tenant_router.urls))])
 portal_patterns = _api("workershome.urls_public", [path("v1/", include(portal_router.urls))])

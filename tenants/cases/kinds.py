@@ -45,6 +45,8 @@ class KindSpec:
     # (source, target, branch label)
     transitions: tuple[tuple[str, str, str], ...]
     default_version: str = "2026.1"
+    # False where a module of its own opens these cases (with its own details), not the case list.
+    direct: bool = True
     categories: tuple[tuple[str, Promise], ...] = field(default_factory=tuple)
 
 
@@ -100,6 +102,7 @@ register(
         duty="appeals",
         prefix="JY",
         staff_roles=("officer",),
+        direct=False,
         default_title="合理化建议办理程序",
         default_summary="职工在合理化建议活动中提出的建议，经初审、评审小组评分、采纳实施和评奖表彰，结果向职工公布。",
         time_limit_days=120,
@@ -142,6 +145,7 @@ register(
         duty="appeals",
         prefix="YJ",
         staff_roles=("officer",),
+        direct=False,
         default_title="群体性事件预警处置程序",
         default_summary="发现职工群体性事件苗头，工会第一时间报告主席和区总工会，核实研判，协调化解，并跟踪至事态平息。",
         time_limit_days=7,

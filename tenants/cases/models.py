@@ -210,6 +210,8 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
+            # Lists are newest first: walking this index in order stops after one page.
+            models.Index(fields=["-opened_at", "-id"], name="case_recent"),
             models.Index(fields=["status", "kind", "-opened_at"], name="case_status_kind"),
             models.Index(fields=["assignee", "status", "-opened_at"], name="case_assignee"),
             models.Index(fields=["requester", "-opened_at"], name="case_requester"),

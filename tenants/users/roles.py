@@ -27,17 +27,49 @@ class Role:
 
 _ADMIN = "wagtailadmin.access_admin"
 _MEMBERSHIP = ("membership.view_membershiprequest", "membership.change_membershiprequest")
+_CASES = ("cases.view_case", "cases.add_case", "cases.change_case")
+# 亮程序: the chairman adopts, adapts and publishes procedures; officers read them.
+_PROCEDURES_VIEW = ("cases.view_procedure",)
+_PROCEDURES = (*_PROCEDURES_VIEW, "cases.change_procedure")
+# 合理化建议: campaigns and the proposals filed in them (panelists need no permission: the panel
+# itself gives them the proposals to score).
+_PROPOSALS = (
+    "proposals.view_proposalcampaign", "proposals.add_proposalcampaign",
+    "proposals.change_proposalcampaign", "proposals.view_proposal", "proposals.change_proposal",
+)  # fmt: skip
 _USERS = ("users.view_user", "users.add_user", "users.change_user")
+# 主席接待日 and 联系职工: schedules, bookings, the visit log, contact activities and their issues.
+_HEARING = (
+    "reception.view_receptionschedule", "reception.add_receptionschedule",
+    "reception.change_receptionschedule", "reception.view_receptionbooking",
+    "reception.change_receptionbooking", "reception.view_receptionvisit", "reception.add_receptionvisit",
+    "reception.change_receptionvisit", "contact.view_contactactivity", "contact.add_contactactivity",
+    "contact.change_contactactivity", "contact.view_raisedissue", "contact.change_raisedissue",
+)  # fmt: skip
+# The hotline and SMS platforms' keys: the chairman's alone.
+_HEARING_CHAIR = (
+    *_HEARING, "contact.view_inboundchannel", "contact.add_inboundchannel", "contact.change_inboundchannel",
+)  # fmt: skip
 _MEDIA = (
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
 )  # fmt: skip
 
 UNION_ROLES: tuple[Role, ...] = (
-    Role("chairman", _("Chairman"), (_ADMIN, *_MEMBERSHIP, *_USERS, *_MEDIA), edits_site=True),
-    Role("officer", _("Union officer"), (_ADMIN, *_MEMBERSHIP, *_MEDIA), edits_site=True),
-    Role("mediator", _("Mediator"), (_ADMIN,)),
-    Role("counsellor", _("Counsellor"), (_ADMIN,)),
+    Role(
+        "chairman",
+        _("Chairman"),
+        (_ADMIN, *_MEMBERSHIP, *_USERS, *_MEDIA, *_CASES, *_PROCEDURES, *_PROPOSALS, *_HEARING_CHAIR),
+        edits_site=True,
+    ),
+    Role(
+        "officer",
+        _("Union officer"),
+        (_ADMIN, *_MEMBERSHIP, *_MEDIA, *_CASES, *_PROCEDURES_VIEW, *_PROPOSALS, *_HEARING),
+        edits_site=True,
+    ),
+    Role("mediator", _("Mediator"), (_ADMIN, *_CASES)),
+    Role("counsellor", _("Counsellor"), (_ADMIN, *_CASES)),
     Role("librarian", _("Librarian"), (_ADMIN, *_MEDIA)),
     Role("editor", _("Site editor"), (_ADMIN, *_MEDIA), edits_site=True),
     Role("member", _("Member")),
