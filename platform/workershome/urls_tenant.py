@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("posters/", include("cms.poster_urls")),
+    path("my/notifications/", include("tenants.notifications.urls")),
     path("", include(wagtail_urls)),
 ]

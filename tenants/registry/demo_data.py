@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -30,6 +31,9 @@ from federation.models import District, FederationRole, Street
 from .models import Union
 from .services import portal_ensure, union_provision, union_url
 from .validators import credit_code_check_char
+
+# Each union app's demo content: ``demo_fill(spec=, index=)``, run in the union's schema, idempotent.
+CASE_DEMO_MODULES = ("tenants.cases.demo",)
 
 DEMO_PASSWORD = "Demo@2026"
 PORTAL_NAME = "北京市总工会"
@@ -409,6 +413,8 @@ def _union_seed(
             opening_hours=_OPENING_HOURS.get(spec.industry, _DEFAULT_OPENING_HOURS),
         )
         site_demo_fill(spec=spec, index=index)
+        for module in CASE_DEMO_MODULES:
+            import_module(module).demo_fill(spec=spec, index=index)
     return union, created
 
 
