@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.cases.kinds import KINDS, CaseKind
+from tenants.cases.kinds import KINDS, MODULE_PAGES, CaseKind
 from tenants.cases.models import Case, CaseAttachment, CaseEvent, Procedure
 from tenants.cases.procedures import machine_for
 from tenants.cases.roles import is_staff_for, roles_of, staff_kinds
@@ -85,7 +85,7 @@ class CaseAttachmentSerializer(serializers.ModelSerializer):
 
 class WaySerializer(serializers.Serializer):
     target = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the output key, not Field.label
     target_label = serializers.CharField()
 
 
@@ -99,7 +99,7 @@ class CaseDetailSerializer(CaseListSerializer):
     rating_comment = serializers.CharField()
     requester = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
-    attachments = CaseAttachmentSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
     ways = serializers.SerializerMethodField()
     procedure = serializers.SerializerMethodField()
 
@@ -119,10 +119,10 @@ class CaseDetailSerializer(CaseListSerializer):
             return None
         if case.requester_type == Case.RequesterType.ANONYMOUS:
             return {"type": case.requester_type}
-        if case.requester_id:
+        if case.requester is not None:
             return {
                 "type": case.requester_type,
-                "id": case.requester_id,
+                "id": case.requester.pk,
                 "name": case.requester.get_full_name(),
             }
         return {"type": case.requester_type, "name": case.requester_name, "contact": case.requester_contact}
@@ -138,6 +138,12 @@ class CaseDetailSerializer(CaseListSerializer):
                 item["by"] = None  # the requester sees what was done, not which officer did it
         return list(data)
 
+    @extend_schema_field(CaseAttachmentSerializer(many=True))
+    def get_attachments(self, case: Case) -> list:
+        return list(
+            CaseAttachmentSerializer(_attachments_for(case, self.context["request"].user), many=True).data
+        )
+
     @extend_schema_field(WaySerializer(many=True))
     def get_ways(self, case: Case) -> list:
         machine = machine_for(case.procedure)
@@ -149,6 +155,12 @@ class CaseDetailSerializer(CaseListSerializer):
     @extend_schema_field(serializers.DictField())
     def get_procedure(self, case: Case) -> dict:
         return {"id": case.procedure_id, "title": case.procedure.title, "version": case.procedure.version}
+
+
+def _attachments_for(case: Case, user):
+    """Staff see every file of the case; the requester the files they gave themselves."""
+    files = case.attachments.all()
+    return files if is_staff_for(user, case.kind) else files.filter(uploaded_by_id=user.pk)
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -303,7 +315,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def transition(self, request: Request, pk: str) -> Response:
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = case_transition(case=self.get_object(), by=request.user, **data.validated_data)
+        case = self.get_object()
+        if case.kind in MODULE_PAGES:
+            raise ServiceError(
+                "case_kind_module",
+                _("Steps of this kind of case are taken on its own page."),
+                field="to_step",
+            )
+        case = case_transition(case=case, by=request.user, **data.validated_data)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
     @extend_schema(
@@ -351,14 +370,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         case = self.get_object()
-        attachment = get_object_or_404(case.attachments, pk=attachment_id)
+        attachment = get_object_or_404(_attachments_for(case, request.user), pk=attachment_id)
         case_view_logged(case=case, user=request.user, via="api")
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 class ProcedureStepSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the output key, not Field.label
     role = serializers.CharField()
     kind = serializers.CharField()
     days = serializers.IntegerField(allow_null=True)

@@ -10,8 +10,15 @@ from rest_framework.routers import DefaultRouter
 
 from .appeals import AppealCreateView, AppealFollowView, AppealRateView
 from .cases import CaseViewSet, ProcedureViewSet
+from .contact import ContactActivityViewSet, InboundMessageView, RaisedIssueViewSet
 from .incidents import IncidentWarningViewSet
 from .proposals import ProposalCampaignViewSet, ProposalResultsViewSet, ProposalScoreViewSet, ProposalViewSet
+from .reception import (
+    ReceptionBookingViewSet,
+    ReceptionOccurrenceViewSet,
+    ReceptionScheduleViewSet,
+    ReceptionVisitViewSet,
+)
 from .views import MeView, UnionViewSet
 
 Patterns = list[URLPattern | URLResolver]
@@ -42,7 +49,14 @@ tenant_router.register("proposal-campaigns", ProposalCampaignViewSet, basename="
 tenant_router.register("proposals", ProposalViewSet, basename="proposal")
 tenant_router.register("proposal-scores", ProposalScoreViewSet, basename="proposal-score")
 tenant_router.register("proposal-results", ProposalResultsViewSet, basename="proposal-results")
+tenant_router.register("reception/schedules", ReceptionScheduleViewSet, basename="reception-schedule")
+tenant_router.register("reception/occurrences", ReceptionOccurrenceViewSet, basename="reception-occurrence")
+tenant_router.register("reception/bookings", ReceptionBookingViewSet, basename="reception-booking")
+tenant_router.register("reception/visits", ReceptionVisitViewSet, basename="reception-visit")
+tenant_router.register("contact/activities", ContactActivityViewSet, basename="contact-activity")
+tenant_router.register("contact/issues", RaisedIssueViewSet, basename="contact-issue")
 tenant_extra: Patterns = []
+tenant_extra += [path("v1/inbound/messages/", InboundMessageView.as_view(), name="inbound-message")]
 tenant_extra += [
     path("v1/appeals/", AppealCreateView.as_view(), name="appeal-create"),
     path("v1/appeals/follow/", AppealFollowView.as_view(), name="appeal-follow"),

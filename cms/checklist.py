@@ -7,13 +7,15 @@ what is missing and where in the Wagtail admin it is fixed. It only reads, needs
 runs a fixed, small number of queries (one per model), so the union's admin dashboard shows it
 live and the federation's assessment can compute the same items for its scorecard.
 
-Three states, not two. Some requirements depend on features that do not exist yet: procedures
-(亮程序) are defined by case management, activities (有活动) by the activities module and docking
-(有对接) by the docking module. Marking them done would pretend; marking them missing would send
-the chairman looking for a fix that does not exist. They are ``pending``: ``ok`` is ``False``
+Three states, not two. Some requirements depend on features that do not exist yet: activities
+(有活动) come with the activities module and docking (有对接) with the docking module. Marking
+them done would pretend; marking them missing would send the chairman looking for a fix that
+does not exist. They are ``pending``: ``ok`` is ``False``
 (nothing is claimed), they count towards ``total`` but not ``done``, ``all_ok`` stays ``False``
 while any item is pending, and ``nothing_to_do`` says whether everything the union *can* do today
-is done. When a module arrives, its item becomes an ordinary ``done``/``missing`` check here.
+is done. When a module arrives, its item becomes an ordinary ``done``/``missing`` check here, as
+procedures (亮程序) did with case management: done when every kind of case has a published
+procedure, fixed in the admin's procedures area.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+
+from tenants.cases.kinds import KINDS
+from tenants.cases.models import Procedure
+from workershome.tenancy import on_portal
 
 from .models import (
     BrandIndexPage,
@@ -208,7 +214,7 @@ def _missing(parts: list[str]) -> str:
 
 
 def home_checklist(*, today: datetime.date | None = None) -> Checklist:
-    """Compute the checklist of the current schema's Workers' Home (pure reads, 8 queries).
+    """Compute the checklist of the current schema's Workers' Home (pure reads, 9 queries).
 
     ``today`` defaults to the local date; the bulletin's freshness is measured from it. Labels and
     details are in the active language; codes, requirements and statuses are stable. A schema
@@ -263,6 +269,11 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         .values_list("id", "title", "kind", "uses", "equipment")
     )
     brand_count = ServiceBrandPage.objects.live().descendant_of(home).count()
+    published_kinds = (
+        set()
+        if on_portal()
+        else set(Procedure.objects.filter(status=Procedure.Status.PUBLISHED).values_list("kind", flat=True))
+    )
 
     items: list[ChecklistItem] = []
 
@@ -348,16 +359,14 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     label = gettext("Bulletin board updated in the last %(days)d days") % {"days": BULLETIN_MAX_AGE_DAYS}
     add("bulletin_updated", "services", label, ok, detail, child_add_url(BulletinPage, NoticePage))
 
-    # 亮程序: each service's procedure as a flowchart — defined by case management (pending).
-    if service_duties:
-        detail = ngettext(
-            "Procedures come with case management; %(count)d service item will need one.",
-            "Procedures come with case management; %(count)d service items will need one.",
-            len(service_duties),
-        ) % {"count": len(service_duties)}
+    # 亮程序: every kind of case has a published procedure (the site and posters chart it).
+    unpublished = [str(spec.label) for kind, spec in KINDS.items() if kind not in published_kinds]
+    if unpublished:
+        detail = gettext("No published procedure yet for: %(kinds)s.") % {"kinds": _join(unpublished)}
     else:
-        detail = gettext("Procedures come with case management; nothing to do here yet.")
-    pending("procedures_published", "procedures", gettext("Each service has a published procedure"), detail)
+        detail = gettext("Every kind of case has a published procedure.")
+    label = gettext("Each kind of case has a published procedure")
+    add("procedures_published", "procedures", label, not unpublished, detail, reverse("procedures:index"))
 
     # 有场地: at least one room, and the mediation room, stress-relief room and workers' library.
     # With rooms, their listing (declare a use on an existing room: 一室多用); without, a new room.

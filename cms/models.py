@@ -312,6 +312,17 @@ class ServiceItemPage(Page):
     class Meta:
         verbose_name = _("service item")
 
+    def get_context(self, request, *args, **kwargs):
+        from tenants.cases.flowchart import published_procedures
+        from tenants.cases.kinds import kinds_for_duty
+
+        context = super().get_context(request, *args, **kwargs)
+        # 亮程序: the published procedures of this duty's kinds of case, charted on the procedures page.
+        procedures = published_procedures(spec.kind for spec in kinds_for_duty(self.duty))
+        context["procedures"] = procedures
+        context["procedures_page"] = ProcedureIndexPage.objects.live().first() if procedures else None
+        return context
+
 
 class BulletinPage(SectionPage):
     """The bulletin board (公告栏): notices and activity news, pinned first, expired ones hidden."""
@@ -369,8 +380,11 @@ class NoticePage(Page):
 class ProcedureIndexPage(SectionPage):
     """亮程序: each service's procedure as a flowchart.
 
-    Procedures are defined by the case modules; until one exists for a service, this page lists
-    the service and says its procedure is not yet published, never an invented one.
+    Procedures are defined by the case modules (``tenants.cases``): each live service shows the
+    published procedures of the kinds of case serving its duty, as the flowchart drawn from the
+    very definition cases run under, with its steps in words. A service whose duty has no
+    published procedure says so, never shows an invented one; published procedures of duties
+    that no service page covers are listed after the services.
     """
 
     subpage_types: list[str] = []
@@ -379,8 +393,23 @@ class ProcedureIndexPage(SectionPage):
         verbose_name = _("procedures")
 
     def get_context(self, request, *args, **kwargs):
+        from tenants.cases.flowchart import published_charts_by_duty
+
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = ServiceItemPage.objects.live().order_by("path")
+        services = list(ServiceItemPage.objects.live().order_by("path"))
+        charts = published_charts_by_duty()
+        duty_labels = dict(ServiceDuty.choices)
+        context["services"] = services
+        context["service_procedures"] = [
+            {"service": service, "charts": charts.get(service.duty, [])} for service in services
+        ]
+        served = {service.duty for service in services}
+        context["other_procedures"] = [
+            {"duty": duty, "label": duty_labels.get(duty, duty), "charts": found}
+            for duty, found in charts.items()
+            if duty not in served
+        ]
+        context["unpublished"] = any(not item["charts"] for item in context["service_procedures"])
         return context
 
 

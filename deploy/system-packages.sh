@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages the platform needs beside its Python dependencies, installed only when
-# missing: Pango, fontconfig and CJK fonts for the PDF posters (WeasyPrint embeds the fonts);
+# missing: Pango, fontconfig and CJK fonts for the PDF posters (WeasyPrint embeds the fonts),
+# Graphviz for the procedure flowcharts;
 # with --browser also Chromium, which the browser tests drive through Playwright.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ need=()
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v fc-list >/dev/null || need+=(fontconfig)
 { command -v fc-list >/dev/null && fc-list :lang=zh family 2>/dev/null | grep -q .; } || need+=(fonts-noto-cjk)
+# Graphviz's dot lays out the procedure flowcharts (亮程序) as SVG on the server.
+command -v dot >/dev/null || need+=(graphviz)
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -102,8 +102,20 @@ def client_for():
 def end_other_sessions(django_db_blocker) -> None:
     """After a server or worker subprocess is stopped, end its lingering database sessions so
     the test database can be dropped when the run ends."""
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    from django.db import OperationalError
+
+    with django_db_blocker.unblock():
+        for attempt in range(2):
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                return
+            except OperationalError:
+                # This process's own session was ended meanwhile (by such a clean-up elsewhere in
+                # the run): open a new one and try once more.
+                connection.close()
+                if attempt:
+                    raise

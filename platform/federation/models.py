@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.incidents.choices import IncidentCategory, RiskLevel
+from workershome.deletion import CASCADE_ON_PORTAL, SET_NULL_ON_PORTAL
+
 
 class District(models.Model):
     """A district (区) with its district federation of trade unions (区总工会)."""
@@ -56,7 +59,10 @@ class FederationRole(models.Model):
         STATION_STAFF = "station_staff", _("Service station staff")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="federation_roles"
+        # A union's user with the same id is another person: only a portal user's deletion cascades.
+        settings.AUTH_USER_MODEL,
+        on_delete=CASCADE_ON_PORTAL,
+        related_name="federation_roles",
     )
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE)
@@ -79,3 +85,93 @@ class FederationRole(models.Model):
     def __str__(self) -> str:
         scope = self.street or self.district or _("whole city")
         return f"{self.get_kind_display()} · {scope}"
+
+
+class InboxWarning(models.Model):
+    """A collective-incident warning (群体性事件预警) as the federation received it from a union.
+
+    Written by the union's outbox delivery and keyed by the outbox event's id, so delivering the
+    same event twice changes nothing. It holds what the district needs to act — the category,
+    how many people, the risk level, when, and a short description of what is happening and
+    where — and never who reported it. A district administrator of the union's district (or a
+    city administrator) acknowledges it (签收); until then it is re-sent every few minutes and,
+    after a few re-sends, escalated to the city (群体性事件"早发现、早报告").
+    """
+
+    event_id = models.UUIDField(_("event"), unique=True, editable=False)
+    warning_uuid = models.UUIDField(_("warning"), editable=False)
+    reference = models.CharField(_("reference"), max_length=30)
+    union = models.ForeignKey(
+        "registry.Union", on_delete=models.PROTECT, related_name="inbox_warnings", verbose_name=_("union")
+    )
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    street = models.ForeignKey(
+        Street, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=IncidentCategory.choices)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    headcount = models.PositiveIntegerField(_("people involved"))
+    summary = models.TextField(_("what is happening"))
+    location = models.CharField(_("where"), max_length=200)
+    expected_at = models.DateTimeField(_("expected at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported"))
+    payload = models.JSONField(_("as received"), default=dict)
+    received_at = models.DateTimeField(_("time received"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last sent"))
+    resend_count = models.PositiveSmallIntegerField(_("re-sent"), default=0)
+    escalated_at = models.DateTimeField(_("escalated to the city"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=SET_NULL_ON_PORTAL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        indexes = [
+            models.Index(
+                fields=["last_sent_at"],
+                name="inbox_warning_unacknowledged",
+                condition=models.Q(acknowledged_at__isnull=True),
+            ),
+            models.Index(fields=["district", "-received_at"], name="inbox_warning_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_category_display()} {self.headcount}"
+
+
+class InboxWarningNotice(models.Model):
+    """One time the federation's staff were told about a warning: the first notice, each
+    re-send while nobody acknowledged it, and the escalation to the city."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("Sent to the district")
+        RESENT = "resent", _("Re-sent, not yet acknowledged")
+        ESCALATED = "escalated", _("Escalated to the city")
+
+    warning = models.ForeignKey(InboxWarning, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("warning notice")
+        verbose_name_plural = _("warning notices")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -17,5 +17,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("posters/", include("cms.poster_urls")),
     path("my/notifications/", include("tenants.notifications.urls")),
+    path("reception/", include("tenants.reception.urls")),
+    path("proposals/", include("tenants.proposals.urls")),
+    path("appeals/", include("tenants.appeals.urls")),
+    path("my/cases/", include("tenants.appeals.urls_my")),
     path("", include(wagtail_urls)),
 ]

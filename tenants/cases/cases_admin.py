@@ -7,6 +7,7 @@ Thin: who sees which case comes from ``roles.cases_visible_to``; every change is
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -37,7 +38,7 @@ from .kinds import KINDS
 from .models import Case
 from .procedures import machine_for
 from .roles import cases_visible_to, is_staff_for, roles_of, staff_kinds, staff_users_for
-from .selectors import case_ways_for
+from .selectors import case_module_page, case_ways_for
 from .services import case_assign, case_attach, case_note, case_open, case_transition, case_view_logged
 
 case_policy = UnionSchemaPermissionPolicy(Case)
@@ -219,6 +220,7 @@ class CaseDetailView(View):
                 for way in ways
             ],
             "staff": staff,
+            "module_page": case_module_page(case),
             "events": case.events.select_related("by"),
             "attachments": case.attachments.all(),
             "note_form": forms.get("note") or NoteForm(),
@@ -234,8 +236,11 @@ class CaseDetailView(View):
         case = self._case(request, pk)
         action = request.POST.get("action")
         user = request.user
+        form: forms.Form
         try:
             if action == "transition":
+                if case_module_page(case):
+                    raise Http404
                 form = TransitionForm(request.POST)
                 key = f"way:{request.POST.get('to_step', '')}"
                 if not form.is_valid():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from tenants.users.models import User
 
 from .kinds import KINDS
 from .models import Case, CaseEvent
@@ -43,8 +47,8 @@ class CaseCreateForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, KINDS[kind].label) for kind in kinds]
-        self.fields["category"].choices = _categories()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(kind, KINDS[kind].label) for kind in kinds]
+        cast(forms.ChoiceField, self.fields["category"]).choices = _categories()
 
 
 class TransitionForm(forms.Form):
@@ -66,7 +70,9 @@ class NoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)  # type: ignore[arg-type]
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none()
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ appending a ``KindSpec`` to ``KINDS`` (and a choice to ``CaseKind``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -177,6 +178,16 @@ register(
         ),
     )
 )
+
+
+# Kinds whose steps are taken on their module's own page (where the decision records its details,
+# e.g. a proposal's scores, adoption and award): kind -> function(case) -> that page's URL.
+# The generic case page and API offer no steps for them and link there instead.
+MODULE_PAGES: dict[str, Callable] = {}
+
+
+def module_page_register(kind: str, url_for: Callable) -> None:
+    MODULE_PAGES[kind] = url_for
 
 
 def kind_spec(kind: str) -> KindSpec:

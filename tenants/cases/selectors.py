@@ -7,6 +7,7 @@ import hmac
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .kinds import MODULE_PAGES
 from .models import Case
 from .procedures import Way, machine_for
 from .roles import cases_visible_to, may_act
@@ -44,7 +45,7 @@ def case_by_tracking_code(code: str) -> Case | None:
 
 def case_ways_for(*, case: Case, user) -> list[Way]:
     """The steps ``user`` may move the case to now (empty when closed or not theirs to act)."""
-    if case.status != Case.Status.OPEN:
+    if case.status != Case.Status.OPEN or case.kind in MODULE_PAGES:
         return []
     machine = machine_for(case.procedure)
     if not may_act(user, case=case, role=machine.step(case.step).role):
@@ -54,3 +55,9 @@ def case_ways_for(*, case: Case, user) -> list[Way]:
 
 def cases_overdue_unescalated() -> QuerySet[Case]:
     return Case.objects.filter(status=Case.Status.OPEN, due_at__lt=timezone.now(), escalated_at__isnull=True)
+
+
+def case_module_page(case: Case) -> str | None:
+    """Where the steps of ``case`` are taken when its module has its own page."""
+    url_for = MODULE_PAGES.get(case.kind)
+    return url_for(case) if url_for else None

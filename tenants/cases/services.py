@@ -139,14 +139,17 @@ def case_open(
     event_emit(
         name="case.opened",
         payload={"kind": kind, "channel": channel, "requester_type": requester_type, "priority": priority},
+        at=now,  # rounded to the hour for an anonymous case, like the case itself
     )
-    notify(
-        recipients=staff_users_for(kind),
-        title=str(_("New case: %(reference)s") % {"reference": case.reference}),
-        body=case.title if not anonymous else "",
-        url=f"/admin/cases/{case.pk}/",
-        channels=("site",),
-    )
+    if spec.direct:  # a module with its own page (proposals, warnings) sends its own notice
+        notify(
+            recipients=staff_users_for(kind),
+            title=str(_("New case: %(reference)s") % {"reference": case.reference}),
+            body=case.title if not anonymous else "",
+            url=f"/admin/cases/{case.pk}/",
+            channels=("site",),
+            at=now,
+        )
     return case, tracking_code
 
 
@@ -218,7 +221,7 @@ def case_transition(*, case: Case, to_step: str, by, note: str = "", outcome: st
             notify(
                 recipients=[case.requester],
                 title=str(_("Your case %(reference)s has been closed") % {"reference": case.reference}),
-                url=f"/cases/{case.pk}/",
+                url=f"/my/cases/{case.pk}/",
                 channels=("site", "sms"),
             )
     case.save(update_fields=fields)
@@ -255,7 +258,7 @@ def case_note(*, case: Case, kind: str, text: str, by) -> CaseEvent:
         notify(
             recipients=[case.requester],
             title=str(_("The union replied on your case %(reference)s") % {"reference": case.reference}),
-            url=f"/cases/{case.pk}/",
+            url=f"/my/cases/{case.pk}/",
             channels=("site", "sms"),
         )
     return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +20,7 @@ class OutboxEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("event"), max_length=50)
-    occurred_at = models.DateTimeField(_("occurred"), auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now, db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -5,7 +5,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.sms import send_sms
-from workershome.tenancy import current_tenant
+from tenants.registry.models import Union
+from workershome.tenancy import current_schema
 
 from .models import MembershipRequest
 
@@ -17,7 +18,7 @@ def membership_decision_notify(*, request_id: int) -> None:
     Runs in the union's schema (the task carries it); sending twice is harmless.
     """
     request = MembershipRequest.objects.get(pk=request_id)
-    union = current_tenant()
+    union = Union.objects.get(schema_name=current_schema())  # the registry row, not a stand-in
     with translation.override("zh-hans"):
         if request.status == MembershipRequest.Status.APPROVED:
             text = _("[Workers' Home] Welcome to %(union)s! Sign in with your mobile number.")

@@ -8,6 +8,7 @@ settings without touching the code that notifies.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,7 @@ class Message:
     title: str
     body: str = ""
     url: str = ""
+    at: datetime.datetime | None = None
 
     @property
     def short_text(self) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django_tenants.utils import schema_context
+
+from workershome.tenancy import current_schema
 
 from .channels import Message
 
@@ -14,14 +18,20 @@ ALL_CHANNELS = ("site", "sms", "email")
 
 
 def notify(
-    *, recipients: Iterable, title: str, body: str = "", url: str = "", channels: Iterable[str] = ALL_CHANNELS
+    *,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    channels: Iterable[str] = ALL_CHANNELS,
+    at: datetime.datetime | None = None,
 ) -> None:
     """Tell each recipient (local users) on each channel.
 
     The in-site notification is written now, in the caller's transaction; SMS and email go out
     from a task after commit, so a rolled-back change never sends a message.
     """
-    message = Message(title=str(title), body=str(body), url=url)
+    message = Message(title=str(title), body=str(body), url=url, at=at)
     people = [person for person in recipients if person is not None]
     channels = tuple(channels)
     if "site" in channels:
@@ -34,9 +44,13 @@ def notify(
 
         ids = [person.pk for person in people]
         payload = {"title": message.title, "body": message.body, "url": message.url}
-        transaction.on_commit(
-            lambda: notification_deliver.delay(user_ids=ids, message=payload, channels=list(outbound))
-        )
+        schema = current_schema()  # the callback may run after something else switched schema
+
+        def send() -> None:
+            with schema_context(schema):
+                notification_deliver.delay(user_ids=ids, message=payload, channels=list(outbound))
+
+        transaction.on_commit(send)
 
 
 def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -33,7 +33,14 @@ from .services import portal_ensure, union_provision, union_url
 from .validators import credit_code_check_char
 
 # Each union app's demo content: ``demo_fill(spec=, index=)``, run in the union's schema, idempotent.
-CASE_DEMO_MODULES = ("tenants.cases.demo",)
+CASE_DEMO_MODULES = (
+    "tenants.cases.demo",
+    "tenants.appeals.demo",
+    "tenants.proposals.demo",
+    "tenants.incidents.demo",
+    "tenants.reception.demo",
+    "tenants.contact.demo",
+)
 
 DEMO_PASSWORD = "Demo@2026"
 PORTAL_NAME = "北京市总工会"

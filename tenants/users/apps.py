@@ -25,12 +25,17 @@ def _role_permissions_refresh(sender, using="default", **kwargs) -> None:
 
 
 class UsersConfig(AppConfig):
+    default = True  # this module has two configs; INSTALLED_APPS names the package
     name = "tenants.users"
     label = "users"
     verbose_name = _("Users")
 
     def ready(self) -> None:
+        from workershome.checks import union_only_labels
+        from workershome.deletion import union_only_m2m_guard
+
         post_migrate.connect(_role_permissions_refresh, sender=self, dispatch_uid="role_permissions_refresh")
+        union_only_m2m_guard(union_only_labels())
 
 
 class UnionUsersAdminConfig(WagtailUsersAppConfig):

@@ -157,3 +157,31 @@ def test_an_overdue_case_is_escalated_to_the_chairman_once(union_a, staff):
         assert case_escalate(case=case) is False
         assert Notification.objects.filter(recipient=chairman, title__contains=case.reference).exists()
         assert OutboxEvent.objects.filter(name="case.overdue").count() == 1
+
+
+def test_the_periodic_sweep_escalates_in_each_union_its_own_cases(union_a, union_b, staff):
+    from tenants.cases.tasks import cases_escalate_overdue_all
+
+    chairman_a, _officer, worker_a = staff
+    _, chairman_b = make_person(union_b, "chairman", name="刘主席")
+    _, worker_b = make_person(union_b, "member", name="孙职工")
+    past = timezone.now() - datetime.timedelta(days=2)
+    opened = {}
+    for union, worker in ((union_a, worker_a), (union_b, worker_b)):
+        with tenant_context(union):
+            case, _ = case_open(kind="appeal", title=f"{union.slug}的诉求", description="…", channel="letter",
+                                requester=worker)  # fmt: skip
+            Case.objects.filter(pk=case.pk).update(due_at=past)
+            opened[union.slug] = case
+    assert cases_escalate_overdue_all() >= 2  # queued once per active union, each in its schema
+    with tenant_context(union_a):
+        assert Case.objects.get(pk=opened["xinghe"].pk).escalated_at is not None
+        titles = list(Notification.objects.filter(recipient=chairman_a).values_list("title", flat=True))
+        assert any(opened["xinghe"].reference in title for title in titles)
+    with tenant_context(union_b):
+        assert Case.objects.get(pk=opened["hengtong"].pk).escalated_at is not None
+        assert (
+            Notification.objects.filter(recipient=chairman_b, title__contains="超期").exists()
+            or Notification.objects.filter(recipient=chairman_b).exists()
+        )
+        assert not Notification.objects.filter(title__contains="xinghe").exists()

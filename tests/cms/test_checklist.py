@@ -35,16 +35,17 @@ from cms.models import (
     ServiceItemPage,
     StaffMember,
 )
+from tenants.cases.procedures import procedures_adopt_defaults
 from tests.factories import PASSWORD, make_person
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 5, 20)
-PENDING = {"procedures_published", "activities_held", "docking"}
+PENDING = {"activities_held", "docking"}
 ACTIONABLE = {
     "name_plate", "chairman_contact", "staff_badges", "rules_published", "services_published",
     "bulletin_updated", "rooms_declared", "mediation_room", "stress_relief_room", "workers_library",
-    "room_equipment", "staff_listed", "service_brand",
+    "room_equipment", "staff_listed", "service_brand", "procedures_published",
 }  # fmt: skip
 _slugs = iter(range(1, 10_000))
 
@@ -148,6 +149,7 @@ def complete_the_home() -> None:
     declare_room("activity_centre", uses=("mediation_room", "stress_relief_room"), equipment=("sports",))
     declare_room("library", equipment=("culture", "office"))
     publish_brand()
+    procedures_adopt_defaults()
 
 
 def statuses(checklist) -> dict[str, str]:
@@ -181,7 +183,7 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
         **dict.fromkeys(PENDING, Status.PENDING),
     }
     assert [item.code for item in checklist.items][:2] == ["name_plate", "chairman_contact"]
-    assert (checklist.done, checklist.total, checklist.missing, checklist.pending) == (0, 16, 13, 3)
+    assert (checklist.done, checklist.total, checklist.missing, checklist.pending) == (0, 16, 14, 2)
     assert not checklist.all_ok and not checklist.nothing_to_do
     assert not any(item.ok for item in checklist.items)
     # And each missing item links to the admin page where it is fixed
@@ -201,6 +203,7 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
     ):
         assert urls[code] == add_url(RoomPage, rooms)
     assert all(urls[code] is None for code in PENDING)
+    assert urls["procedures_published"] == reverse("procedures:index")
     # And the requirement groups are the five displays and the six haves
     groups = {item.code: (item.family, item.requirement) for item in checklist.items}
     assert groups["chairman_contact"] == ("five_displays", "identity")
@@ -217,17 +220,16 @@ def test_a_complete_union_has_nothing_left_to_do_but_does_not_pretend_about_pend
         # When its checklist is computed
         checklist = home_checklist(today=TODAY)
 
-    # Then every actionable item is done; procedures, activities and docking stay pending
+    # Then every actionable item is done; activities and docking stay pending
     assert statuses(checklist) == {
         **dict.fromkeys(ACTIONABLE, Status.DONE),
         **dict.fromkeys(PENDING, Status.PENDING),
     }
     assert checklist.nothing_to_do
-    assert not checklist.all_ok  # procedures are not published yet: the home is not complete
+    assert not checklist.all_ok  # activities and docking are pending: the home is not complete
     summary = checklist.as_dict()["summary"]
-    assert summary == {"done": 13, "total": 16, "missing": 0, "pending": 3, "all_ok": False,
+    assert summary == {"done": 14, "total": 16, "missing": 0, "pending": 2, "all_ok": False,
                        "nothing_to_do": True}  # fmt: skip
-    assert "6" in checklist.item("procedures_published").detail  # six services will need one
 
 
 def test_the_checklist_costs_a_fixed_number_of_queries(union_a):
@@ -240,7 +242,7 @@ def test_the_checklist_costs_a_fixed_number_of_queries(union_a):
             home_checklist(today=TODAY)
     # django-tenants sets the search path before each query; those statements are not reads.
     reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
-    assert len(reads) == 8  # one per model, however much content there is
+    assert len(reads) == 9  # one per model, however much content there is
 
 
 def test_the_chairman_contact_needs_both_mobile_and_email(union_a):
@@ -360,7 +362,7 @@ def test_union_b_is_unaffected_by_union_a_content(union_a, union_b):
     with tenant_context(union_b):
         checklist = home_checklist(today=TODAY)
         procedures = section(ProcedureIndexPage)
-    assert checklist.done == 0 and checklist.missing == 13
+    assert checklist.done == 0 and checklist.missing == 14
     assert procedures is not None
 
 

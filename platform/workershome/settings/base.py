@@ -220,7 +220,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each entry fans out to every active union (workershome/periodic.py).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "cases-escalate-overdue": {"task": "tenants.cases.tasks.cases_escalate_overdue_all", "schedule": 15 * 60},
+    # Inbound hotline/SMS nonces older than the timestamp window can never be replayed: drop them.
+    "inbound-nonces-prune": {"task": "tenants.contact.tasks.inbound_nonces_prune_all", "schedule": 60 * 60},
+    # A warning is never lost: sweep every union's outbox for events left undelivered.
+    "outbox-deliver": {"task": "tenants.events.tasks.outbox_deliver_all", "schedule": 60},
+    # Re-send unacknowledged warnings to the district, escalating to the city (public schema).
+    "inbox-warnings-resend": {"task": "federation.tasks.inbox_warnings_resend", "schedule": 60},
 }
+# Collective-incident warnings: re-sent every N minutes until acknowledged, and escalated to the
+# city administrators after M re-sends.
+INCIDENT_WARNING_RESEND_MINUTES = int(os.environ.get("INCIDENT_WARNING_RESEND_MINUTES", "10"))
+INCIDENT_WARNING_ESCALATE_AFTER = int(os.environ.get("INCIDENT_WARNING_ESCALATE_AFTER", "3"))
+# Tests only: an advisory-lock key the outbox delivery waits on (tenants/events/delivery.py).
+OUTBOX_TEST_BARRIER = (
+    int(os.environ["OUTBOX_TEST_BARRIER"]) if os.environ.get("OUTBOX_TEST_BARRIER") else None
+)
 
 # ---------------------------------------------------------------------------------------------
 # Identity.
@@ -339,6 +353,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Behind a reverse proxy, how many proxies append to X-Forwarded-For: throttles then use the
+    # client's address and cannot be dodged with a forged header (docs/operations.md).
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "职工之家平台 API / Workers' Home platform API",

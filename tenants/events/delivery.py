@@ -1,0 +1,141 @@
+"""Delivering the union's outbox to the federation layer, exactly once in effect.
+
+Each event name that the federation takes has a handler, registered by the app that owns the
+event (``handler_register`` in its ``AppConfig.ready``). Delivery runs in the union's schema:
+it locks one undelivered row with ``SELECT … FOR UPDATE SKIP LOCKED``, runs its handler and
+marks the row dispatched, all in one transaction. So:
+
+- a worker that dies half-way leaves nothing behind (its transaction rolls back, the row lock
+  goes with its connection) and the next run delivers the event again;
+- two runs at once never deliver the same event (the second skips the locked row, and once the
+  first commits the row is no longer undelivered);
+- handlers write idempotently, keyed on the event id, so even a delivery repeated after a lost
+  commit acknowledgement changes nothing.
+
+Events with no handler yet (``case.opened`` and the like, for the federation's fact pipeline of
+a later issue) are left undispatched and untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from workershome.tenancy import current_schema
+
+from .models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[OutboxEvent], None]
+_handlers: dict[str, Handler] = {}
+
+
+def handler_register(name: str, handler: Handler) -> None:
+    """Deliver events called ``name`` with ``handler(event)``; it runs inside the delivery's
+    transaction, in the union's schema, and must be idempotent on ``event.id``."""
+    _handlers[name] = handler
+
+
+def handler_for(name: str) -> Handler | None:
+    return _handlers.get(name)
+
+
+def handled_names() -> list[str]:
+    return sorted(_handlers)
+
+
+class OutboxDeliveryError(Exception):
+    """Some events could not be delivered this time; they stay undelivered for the next run."""
+
+
+@dataclass
+class DeliveryResult:
+    delivered: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _test_barrier() -> None:
+    """Tests only (``OUTBOX_TEST_BARRIER``): wait on a PostgreSQL advisory lock the test holds,
+    inside the delivery's transaction after the handler ran, so a test can kill the worker at
+    exactly that point. Unset in every real deployment."""
+    key = getattr(settings, "OUTBOX_TEST_BARRIER", None)
+    if key is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key)])
+
+
+def _deliver_next(*, event_id: str | None, skip: list[str], picked: list[str]) -> OutboxEvent | None:
+    """Deliver one undelivered event (the oldest, or ``event_id``) in one transaction; the id of
+    the event it picked is appended to ``picked`` before its handler runs."""
+    with transaction.atomic():
+        rows = OutboxEvent.objects.select_for_update(skip_locked=True).filter(
+            dispatched_at__isnull=True, name__in=handled_names()
+        )
+        if event_id is not None:
+            rows = rows.filter(pk=event_id)
+        if skip:
+            rows = rows.exclude(pk__in=skip)
+        event = rows.order_by("occurred_at", "pk").first()
+        if event is None:
+            return None
+        picked.append(str(event.pk))
+        handler = handler_for(event.name)
+        assert handler is not None
+        handler(event)
+        _test_barrier()
+        event.dispatched_at = timezone.now()
+        event.attempts += 1
+        event.save(update_fields=["dispatched_at", "attempts"])
+        return event
+
+
+def outbox_deliver_pending(*, event_id: str | None = None, limit: int = 500) -> DeliveryResult:
+    """Deliver this union's undelivered events that have a handler (or only ``event_id``).
+
+    A failing handler rolls back its own event only: the failure is counted on the row
+    (``attempts``) and the other events are still delivered.
+    """
+    result = DeliveryResult()
+    while len(result.delivered) + len(result.failed) < limit:
+        picked: list[str] = []
+        try:
+            event = _deliver_next(event_id=event_id, skip=result.failed, picked=picked)
+        except Exception:
+            if not picked:
+                raise  # the database itself failed, not one event's handler
+            logger.exception("outbox event %s not delivered", picked[0])
+            OutboxEvent.objects.filter(pk=picked[0]).update(attempts=F("attempts") + 1)
+            result.failed.append(picked[0])
+            if event_id is not None:
+                break
+            continue
+        if event is None:
+            break
+        result.delivered.append(str(event.pk))
+        if event_id is not None:
+            break
+    return result
+
+
+def outbox_deliver_on_commit(event: OutboxEvent) -> None:
+    """Queue the delivery of ``event`` once the transaction that wrote it commits, in this
+    union's schema. If the queueing is lost too, the periodic sweep still delivers it."""
+    from .tasks import outbox_deliver
+
+    schema, event_id = current_schema(), str(event.pk)
+
+    def queue() -> None:
+        with schema_context(schema):
+            outbox_deliver.delay(event_id=event_id)
+
+    # robust: a broker that is down must not turn the committed report into an error page;
+    # the sweep delivers the event once the broker is back.
+    transaction.on_commit(queue, robust=True)
