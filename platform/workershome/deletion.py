@@ -45,7 +45,9 @@ def union_only_m2m_guard(union_only_labels: set[str]) -> None:
         for model in apps.get_app_config(label).get_models():
             for m2m in model._meta.many_to_many:
                 through = m2m.remote_field.through
-                if m2m.related_model is user_model and through._meta.auto_created:
+                if through is None or m2m.related_model is not user_model:
+                    continue
+                if through._meta.auto_created:
                     for key in through._meta.get_fields():
                         if isinstance(key, models.ForeignKey) and key.related_model is user_model:
                             key.remote_field.on_delete = CASCADE_IN_UNIONS
