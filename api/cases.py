@@ -7,7 +7,7 @@ staff see the cases of the kinds they handle.
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -18,9 +18,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tenants.cases.flowchart import procedure_flowchart_svg
 from tenants.cases.kinds import KINDS, MODULE_PAGES, CaseKind
 from tenants.cases.models import Case, CaseAttachment, CaseEvent, Procedure
-from tenants.cases.procedures import machine_for
+from tenants.cases.procedures import machine_for, machine_of_case
 from tenants.cases.roles import is_staff_for, roles_of, staff_kinds
 from tenants.cases.selectors import case_list, case_ways_for
 from tenants.cases.services import (
@@ -44,7 +45,7 @@ class PersonSerializer(serializers.Serializer):
 
 def _step_label(case: Case) -> str:
     try:
-        return machine_for(case.procedure).step(case.step).label
+        return machine_of_case(case).step(case.step).label
     except KeyError:
         return case.step
 
@@ -268,8 +269,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             overdue=_flag(params.get("overdue")),
             requester=user.pk if _flag(params.get("mine")) else None,
         )
-        qs = qs.select_related("assignee", "procedure")
-        return qs.defer("description", "outcome") if self.action == "list" else qs
+        if self.action == "list":  # the step's label comes from the cached procedure, not a join
+            return qs.select_related("assignee").defer("description", "outcome")
+        return qs.select_related("assignee", "procedure")
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action != "list" else CaseListSerializer
@@ -427,3 +429,15 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         kinds = staff_kinds(roles_of(user)) if user.is_authenticated else []
         published = Procedure.objects.filter(status=Procedure.Status.PUBLISHED)
         return (published | Procedure.objects.filter(kind__in=kinds)).order_by("kind", "-version")
+
+    @extend_schema(
+        responses={(200, "image/svg+xml"): bytes, 503: None},
+        summary="The procedure as a flowchart (SVG) / 办事程序流程图",
+    )
+    @action(detail=True, methods=["get"])
+    def flowchart(self, request: Request, pk: str) -> HttpResponse:
+        """The same chart the site and the wall posters show, drawn from the same definition."""
+        svg = procedure_flowchart_svg(self.get_object())
+        if svg is None:
+            raise ServiceError("flowchart_unavailable", _("The flowchart cannot be drawn now."), status=503)
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

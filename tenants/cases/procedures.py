@@ -78,6 +78,12 @@ def machine_for(procedure: Procedure) -> Machine:
     return _machine(current_schema(), procedure.pk)
 
 
+def machine_of_case(case) -> Machine:
+    """The state machine a case runs under, without loading its procedure row: a case is only
+    ever opened under a published version, and published and retired versions never change."""
+    return _machine(current_schema(), case.procedure_id)
+
+
 def procedure_definition_check(*, steps: list[Step], ways: list[tuple[str, str, str]]) -> None:
     """Refuse a definition that cannot run: one start, at least one end, every transition between
     known steps, nothing out of an end, every step reachable from the start and able to end."""

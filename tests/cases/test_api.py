@@ -198,3 +198,12 @@ def test_the_list_pages_by_cursor_newest_first(union_a, client_for, people):
     assert [item["title"] for item in first["results"]] == ["诉求4", "诉求3", "诉求2"]
     second = officer.get(first["next"]).json()
     assert [item["title"] for item in second["results"]] == ["诉求1", "诉求0"] and second["next"] is None
+
+
+def test_a_procedure_is_served_as_the_same_flowchart_the_site_shows(union_a, client_for, appeal):
+    procedure_id = appeal.procedure_id
+    response = client_for(union_a).get(f"/api/v1/procedures/{procedure_id}/flowchart/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert svg.startswith("<svg") and all(label in svg for label in ("登记受理", "分析研判", "可直接答复"))
+    assert client_for(union_a).get("/api/v1/procedures/999999/flowchart/").status_code == 404
