@@ -238,6 +238,11 @@ class Case(models.Model):
         return f"{prefix}-{self.opened_at:%Y}-{self.pk or 0:06d}"
 
     @property
+    def category_label(self) -> str:
+        spec = KINDS.get(self.kind)
+        return str(dict(spec.categories).get(self.category, self.category)) if spec else self.category
+
+    @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_at < timezone.now()
 

@@ -26,12 +26,14 @@ class NotificationMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
         return not on_portal()
 
-    def get_context(self, request):
-        context = super().get_context(request)
+    def render_component(self, request):
+        from wagtail.admin.ui.sidebar import LinkMenuItem
+
         unread = notifications_for(user=request.user, unread_only=True).count()
-        if unread:
-            context["label"] = f"{self.label}（{unread}）"
-        return context
+        label = f"{self.label}（{unread}）" if unread else self.label
+        return LinkMenuItem(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
 
 
 @hooks.register("register_admin_menu_item")

@@ -39,15 +39,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sms",
             action="store_true",
-            help="Send the welcome SMS of each new union through SMS_BACKEND (by default they are "
+            help="Send the demo's texts and mails (welcome SMS, notifications) through SMS_BACKEND and "
+            "EMAIL_BACKEND (by default they are "
             "kept in memory, so the console is not flooded).",
         )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         with ExitStack() as stack:
-            if not options["sms"]:
-                stack.enter_context(override_settings(SMS_BACKEND="accounts.sms.LocmemSmsBackend"))
+            if not options["sms"]:  # the demo's people are invented: texts and mails go nowhere
+                stack.enter_context(
+                    override_settings(
+                        SMS_BACKEND="accounts.sms.LocmemSmsBackend",
+                        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                    )
+                )
             if verbosity < 2:
                 for name in _CHATTY_LOGGERS:
                     logger = logging.getLogger(name)
