@@ -31,6 +31,7 @@ from accounts.models import Account
 from accounts.validators import normalize_mobile
 from tenants.membership.permissions import UnionSchemaPermissionPolicy
 from tenants.users.models import User
+from workershome.admin_views import form_error_add
 from workershome.errors import ServiceError
 
 from .forms import AssignForm, AttachmentForm, CaseCreateForm, NoteForm, TransitionForm
@@ -175,7 +176,7 @@ class CaseCreateView(View):
                 if data["attachment"]:
                     case_attach(case=case, upload=data["attachment"], by=request.user)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            form_error_add(form, error)
             return self._render(request, form)
         messages.success(request, _("Case %(reference)s recorded.") % {"reference": case.reference})
         return redirect(self.detail_url_name, case.pk)

@@ -297,7 +297,9 @@ def case_rate(*, case: Case, rating: int, comment: str = "", by=None, tracking_c
     ``by`` is the member who asked; an anonymous requester gives the case's tracking code.
     """
     case = _locked(case)
-    own = (by is not None and case.requester_id == getattr(by, "pk", None)) or (
+    own = (
+        by is not None and case.requester_id is not None and case.requester_id == getattr(by, "pk", None)
+    ) or (
         tracking_code
         and case.tracking_digest
         and hmac.compare_digest(case.tracking_digest, tracking_digest(tracking_code))

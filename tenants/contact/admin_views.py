@@ -8,7 +8,7 @@ union's schema only.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
+from workershome.admin_views import form_error_add, policy_menu_item, policy_require
 from workershome.errors import ServiceError
 
 from .forms import ActivityForm, CaseFromIssueForm, ChannelCreateForm, ChannelEditForm, IssueForm
@@ -39,27 +39,6 @@ from .services import (
     inbound_channel_rotate,
     inbound_channel_update,
 )
-
-
-def _require(policy, request: HttpRequest, action: str) -> None:
-    if not policy.user_has_permission(request.user, action):
-        raise Http404
-
-
-def _form_error(form, error: ServiceError) -> None:
-    field = (
-        error.field if error.field in form.fields and not form.fields[error.field].widget.is_hidden else None
-    )
-    form.add_error(field, str(error.message))
-
-
-def _menu_item(policy, action: str):
-    class PolicyMenuItem(MenuItem):
-        def is_shown(self, request: HttpRequest) -> bool:
-            return policy.user_has_permission(request.user, action)
-
-    return PolicyMenuItem
-
 
 # --- Frontline visits and symposiums ------------------------------------------------------------
 
@@ -108,7 +87,7 @@ class ActivityFormView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        _require(activity_policy, request, "change" if pk else "add")
+        policy_require(activity_policy, request, "change" if pk else "add")
         if pk is None:
             form = ActivityForm(
                 with_issues=True, initial={"held_on": timezone.localdate(), "kind": "frontline_visit"}
@@ -123,7 +102,7 @@ class ActivityFormView(View):
         return self._render(request, form, activity)
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        _require(activity_policy, request, "change" if pk else "add")
+        policy_require(activity_policy, request, "change" if pk else "add")
         activity = get_object_or_404(ContactActivity, pk=pk) if pk else None
         form = ActivityForm(request.POST, with_issues=activity is None)
         if not form.is_valid():
@@ -138,7 +117,7 @@ class ActivityFormView(View):
             else:
                 contact_activity_update(activity=activity, by=request.user, **data)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, form, activity if pk else None, status=400)
         messages.success(request, _("Saved."))
         return redirect(self.detail_url_name, activity.pk)
@@ -166,11 +145,11 @@ class ActivityDetailView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(activity_policy, request, "view")
+        policy_require(activity_policy, request, "view")
         return self._render(request, get_object_or_404(ContactActivity.objects.select_related("host"), pk=pk))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(activity_policy, request, "change")
+        policy_require(activity_policy, request, "change")
         activity = get_object_or_404(ContactActivity.objects.select_related("host"), pk=pk)
         if request.POST.get("action") == "case":
             form = CaseFromIssueForm(request.POST)
@@ -198,7 +177,7 @@ class ActivityDetailView(View):
         try:
             contact_issue_add(activity=activity, by=request.user, raised_by=member, **data)
         except ServiceError as error:
-            _form_error(issue_form, error)
+            form_error_add(issue_form, error)
             return self._render(request, activity, issue_form=issue_form, status=400)
         messages.success(request, _("Issue added."))
         return redirect(self.detail_url_name, activity.pk)
@@ -209,7 +188,7 @@ class ActivityViewSet(ViewSet):
     url_prefix = "contact/activities"
     icon = "group"
     menu_label = gettext_lazy("Frontline visits and symposiums")
-    menu_item_class = _menu_item(activity_policy, "view")
+    menu_item_class = policy_menu_item(activity_policy, "view")
 
     def get_urlpatterns(self):
         names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}
@@ -285,18 +264,18 @@ class ChannelCreateView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(channel_policy, request, "add")
+        policy_require(channel_policy, request, "add")
         return self._render(request, ChannelCreateForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(channel_policy, request, "add")
+        policy_require(channel_policy, request, "add")
         form = ChannelCreateForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=400)
         try:
             channel, secret = inbound_channel_create(by=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, form, status=400)
         return _secret_page(request, channel, secret, reverse(self.detail_url_name, args=[channel.pk]))
 
@@ -318,11 +297,11 @@ class ChannelDetailView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(channel_policy, request, "view")
+        policy_require(channel_policy, request, "view")
         return self._render(request, get_object_or_404(InboundChannel, pk=pk))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(channel_policy, request, "change")
+        policy_require(channel_policy, request, "change")
         channel = get_object_or_404(InboundChannel, pk=pk)
         if request.POST.get("action") == "rotate":
             secret = inbound_channel_rotate(channel=channel, by=request.user)
@@ -333,7 +312,7 @@ class ChannelDetailView(View):
         try:
             inbound_channel_update(channel=channel, by=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, channel, form, status=400)
         messages.success(request, _("Saved."))
         return redirect(self.detail_url_name, channel.pk)
@@ -344,7 +323,7 @@ class ChannelViewSet(ViewSet):
     url_prefix = "contact/inbound"
     icon = "mail"
     menu_label = gettext_lazy("Hotline and SMS channels")
-    menu_item_class = _menu_item(channel_policy, "view")
+    menu_item_class = policy_menu_item(channel_policy, "view")
 
     def get_urlpatterns(self):
         names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
+from workershome.admin_views import form_error_add, policy_menu_item, policy_require
 from workershome.errors import ServiceError
 
 from .forms import CancelDateForm, CaseFromVisitForm, ScheduleForm, VisitEditForm, VisitForm
@@ -39,27 +39,6 @@ from .services import (
     reception_visit_record,
     reception_visit_update,
 )
-
-
-def _require(policy, request: HttpRequest, action: str) -> None:
-    if not policy.user_has_permission(request.user, action):
-        raise Http404
-
-
-def _form_error(form, error: ServiceError) -> None:
-    field = (
-        error.field if error.field in form.fields and not form.fields[error.field].widget.is_hidden else None
-    )
-    form.add_error(field, str(error.message))
-
-
-def _menu_item(policy, action: str):
-    class PolicyMenuItem(MenuItem):
-        def is_shown(self, request: HttpRequest) -> bool:
-            return policy.user_has_permission(request.user, action)
-
-    return PolicyMenuItem
-
 
 # --- Schedules ----------------------------------------------------------------------------------
 
@@ -107,13 +86,13 @@ class ScheduleFormView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        _require(schedule_policy, request, "change" if pk else "add")
+        policy_require(schedule_policy, request, "change" if pk else "add")
         schedule = self._schedule(pk)
         initial = {} if pk else {"host": request.user.pk, "starts_on": timezone.localdate()}
         return self._render(request, ScheduleForm(instance=schedule, initial=initial), schedule)
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        _require(schedule_policy, request, "change" if pk else "add")
+        policy_require(schedule_policy, request, "change" if pk else "add")
         schedule = self._schedule(pk)
         form = ScheduleForm(request.POST, instance=schedule)
         if not form.is_valid():
@@ -121,7 +100,7 @@ class ScheduleFormView(View):
         try:
             schedule = reception_schedule_save(schedule=form.save(commit=False), by=request.user)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, form, schedule, status=400)
         messages.success(request, _("Reception schedule saved."))
         return redirect(self.detail_url_name, schedule.pk)
@@ -158,11 +137,11 @@ class ScheduleDetailView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(schedule_policy, request, "view")
+        policy_require(schedule_policy, request, "view")
         return self._render(request, get_object_or_404(ReceptionSchedule, pk=pk))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(schedule_policy, request, "change")
+        policy_require(schedule_policy, request, "change")
         schedule = get_object_or_404(ReceptionSchedule, pk=pk)
         if request.POST.get("action") == "restore":
             cancellation = get_object_or_404(
@@ -181,7 +160,7 @@ class ScheduleDetailView(View):
         try:
             reception_date_cancel(schedule=schedule, by=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, schedule, form, status=400)
         messages.success(request, _("The date is cancelled; those who booked are told."))
         return redirect(self.detail_url_name, schedule.pk)
@@ -192,7 +171,7 @@ class ScheduleViewSet(ViewSet):
     url_prefix = "reception/schedules"
     icon = "date"
     menu_label = gettext_lazy("Reception schedules")
-    menu_item_class = _menu_item(schedule_policy, "view")
+    menu_item_class = policy_menu_item(schedule_policy, "view")
 
     def get_urlpatterns(self):
         names = {
@@ -233,7 +212,7 @@ class BookingListView(View):
     visit_detail_url_name = ""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(booking_policy, request, "view")
+        policy_require(booking_policy, request, "view")
         days: dict[datetime.date, list[ReceptionBooking]] = {}
         for booking in bookings_coming(days=14):
             days.setdefault(booking.date, []).append(booking)
@@ -245,7 +224,7 @@ class BookingListView(View):
         })  # fmt: skip
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(booking_policy, request, "change")
+        policy_require(booking_policy, request, "change")
         booking = get_object_or_404(ReceptionBooking, pk=request.POST.get("booking") or 0)
         try:
             reception_booking_cancel(booking=booking, by=request.user)
@@ -261,7 +240,7 @@ class BookingViewSet(ViewSet):
     url_prefix = "reception/bookings"
     icon = "calendar-check"
     menu_label = gettext_lazy("Bookings of the coming days")
-    menu_item_class = _menu_item(booking_policy, "view")
+    menu_item_class = policy_menu_item(booking_policy, "view")
 
     def get_urlpatterns(self):
         return [
@@ -321,7 +300,7 @@ class VisitCreateView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(visit_policy, request, "add")
+        policy_require(visit_policy, request, "add")
         booking = self._booking(request)
         initial: dict[str, object] = {"visited_at": timezone.localtime().replace(second=0, microsecond=0)}
         if booking is not None:
@@ -335,7 +314,7 @@ class VisitCreateView(View):
         return self._render(request, VisitForm(initial=initial), booking)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(visit_policy, request, "add")
+        policy_require(visit_policy, request, "add")
         booking = self._booking(request)
         form = VisitForm(request.POST)
         if not form.is_valid():
@@ -349,7 +328,7 @@ class VisitCreateView(View):
         try:
             visit = reception_visit_record(by=request.user, member=member, booking=booking, **data)
         except ServiceError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
             return self._render(request, form, booking, status=400)
         messages.success(request, _("Visit logged."))
         return redirect(self.detail_url_name, visit.pk)
@@ -377,11 +356,11 @@ class VisitDetailView(View):
         return get_object_or_404(visits_list().select_related("booking"), pk=pk)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(visit_policy, request, "view")
+        policy_require(visit_policy, request, "view")
         return self._render(request, self._visit(pk))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(visit_policy, request, "change")
+        policy_require(visit_policy, request, "change")
         visit = self._visit(pk)
         if request.POST.get("action") == "case":
             form = CaseFromVisitForm(request.POST)
@@ -390,7 +369,7 @@ class VisitDetailView(View):
             try:
                 case = reception_visit_case_open(visit=visit, by=request.user, **form.cleaned_data)
             except ServiceError as error:
-                _form_error(form, error)
+                form_error_add(form, error)
                 return self._render(request, self._visit(pk), case_form=form, status=400)
             messages.success(
                 request, _("Case %(reference)s opened from this visit.") % {"reference": case.reference}
@@ -402,7 +381,7 @@ class VisitDetailView(View):
         try:
             reception_visit_update(visit=visit, by=request.user, **edit_form.cleaned_data)
         except ServiceError as error:
-            _form_error(edit_form, error)
+            form_error_add(edit_form, error)
             return self._render(request, visit, edit_form=edit_form, status=400)
         messages.success(request, _("Visit saved."))
         return redirect(self.detail_url_name, visit.pk)
@@ -413,7 +392,7 @@ class VisitViewSet(ViewSet):
     url_prefix = "reception/visits"
     icon = "user"
     menu_label = gettext_lazy("Reception visits")
-    menu_item_class = _menu_item(visit_policy, "view")
+    menu_item_class = policy_menu_item(visit_policy, "view")
 
     def get_urlpatterns(self):
         names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}

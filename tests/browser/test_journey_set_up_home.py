@@ -1,5 +1,6 @@
 """Journey 2 (in part): the chairman signs in, sees the home's checklist, publishes their public
-contact on the people page, sees that item turn green, and prints the A3 name plate."""
+contact on the people page, adopts the federation's default procedures, sees both items turn
+green and the flowcharts on the site, and prints the A3 name plate."""
 
 from __future__ import annotations
 
@@ -66,6 +67,19 @@ def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, b
     page.screenshot(path=str(SCREENSHOTS / "journey2-checklist-after.png"), full_page=True)
     people = page.goto(f"{base}/people/")
     assert people.status == 200 and 'href="tel:13812346001"' in page.content()
+
+    # 亮程序: the chairman adopts the federation's default procedures in one click.
+    page.goto(f"{base}/admin/")
+    assert "✗" in checklist_item(page, "每类案件都有已发布的办理程序")
+    page.goto(f"{base}/admin/procedures/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="采用总工会默认程序").click()
+    page.screenshot(path=str(SCREENSHOTS / "journey2-procedures-adopted.png"), full_page=True)
+    page.goto(f"{base}/admin/")
+    assert "✓" in checklist_item(page, "每类案件都有已发布的办理程序")
+    page.goto(f"{base}/procedures/")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 3 and "分析研判" in charts.first.inner_html()
 
     # The A3 name plate, fetched by the browser with the chairman's session.
     poster = page.evaluate(

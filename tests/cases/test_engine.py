@@ -185,3 +185,19 @@ def test_the_periodic_sweep_escalates_in_each_union_its_own_cases(union_a, union
             or Notification.objects.filter(recipient=chairman_b).exists()
         )
         assert not Notification.objects.filter(title__contains="xinghe").exists()
+
+
+def test_nobody_rates_a_named_non_members_case_for_them(union_a, staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    _chairman, officer, _worker = staff
+    with tenant_context(union_a):
+        case, _ = case_open(kind="appeal", title="来信", description="…", channel="letter",
+                            requester_type="named", requester_name="陈先生", by=officer)  # fmt: skip
+        for step in ("assess", "reply"):
+            case_transition(case=case, to_step=step, by=officer)
+        case_transition(case=case, to_step="closed", by=officer, outcome="已电话答复")
+        for someone in (AnonymousUser(), officer):
+            with pytest.raises(ServiceError) as refused:
+                case_rate(case=case, rating=5, by=someone)
+            assert refused.value.code == "rating_not_requester"
