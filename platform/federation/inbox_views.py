@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -29,6 +28,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from tenants.incidents.choices import RiskLevel
+from workershome.admin_views import policy_menu_item
 from workershome.errors import ServiceError
 
 from .inbox import inbox_warning_acknowledge, inbox_warnings_visible_to, may_view_inbox
@@ -191,11 +191,6 @@ class InboxWarningAcknowledgeView(PermissionCheckedMixin, View):
         return redirect(self.detail_url_name, pk)
 
 
-class InboxWarningMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return inbox_warning_policy.user_has_permission(request.user, "view")
-
-
 class InboxWarningViewSet(ViewSet):
     """The "预警信息" area of the federation portal's admin."""
 
@@ -205,7 +200,7 @@ class InboxWarningViewSet(ViewSet):
     menu_label = gettext_lazy("Warnings inbox")
     menu_order = 240
     add_to_admin_menu = True
-    menu_item_class = InboxWarningMenuItem
+    menu_item_class = policy_menu_item(inbox_warning_policy, "view")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

@@ -21,7 +21,6 @@ from django.views import View
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
@@ -31,7 +30,7 @@ from accounts.models import Account
 from accounts.validators import normalize_mobile
 from tenants.membership.permissions import UnionSchemaPermissionPolicy
 from tenants.users.models import User
-from workershome.admin_views import form_error_add
+from workershome.admin_views import form_error_add, policy_menu_item
 from workershome.errors import ServiceError
 
 from .forms import AssignForm, AttachmentForm, CaseCreateForm, NoteForm, TransitionForm
@@ -299,11 +298,6 @@ class CaseAttachmentView(View):
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
-class CaseMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return case_policy.user_has_permission(request.user, "view")
-
-
 class CaseViewSet(ViewSet):
     name = "cases"
     url_prefix = "cases"
@@ -311,7 +305,7 @@ class CaseViewSet(ViewSet):
     menu_label = gettext_lazy("Cases")
     menu_order = 210
     add_to_admin_menu = True
-    menu_item_class = CaseMenuItem
+    menu_item_class = policy_menu_item(case_policy, "view")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

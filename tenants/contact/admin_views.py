@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -21,9 +21,9 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 
-from workershome.admin_views import form_error_add, policy_menu_item, policy_require
+from workershome.admin_views import RecordViewSet, form_error_add, policy_menu_item, policy_require
 from workershome.errors import ServiceError
 
 from .forms import ActivityForm, CaseFromIssueForm, ChannelCreateForm, ChannelEditForm, IssueForm
@@ -183,34 +183,17 @@ class ActivityDetailView(View):
         return redirect(self.detail_url_name, activity.pk)
 
 
-class ActivityViewSet(ViewSet):
+class ActivityViewSet(RecordViewSet):
     name = "contact_activities"
     url_prefix = "contact/activities"
     icon = "group"
     menu_label = gettext_lazy("Frontline visits and symposiums")
     menu_item_class = policy_menu_item(activity_policy, "view")
 
-    def get_urlpatterns(self):
-        names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}
-        index_kwargs = {
-            **names, "index_results_url_name": self.get_url_name("index_results"),
-            "add_url_name": self.get_url_name("add"), "header_icon": self.icon,
-        }  # fmt: skip
-        return [
-            path("", self.construct_view(ActivityIndexView, **index_kwargs), name="index"),
-            path(
-                "results/",
-                self.construct_view(ActivityIndexView, results_only=True, **index_kwargs),
-                name="index_results",
-            ),
-            path("new/", self.construct_view(ActivityFormView, **names), name="add"),
-            path(
-                "<int:pk>/",
-                self.construct_view(ActivityDetailView, edit_url_name=self.get_url_name("edit"), **names),
-                name="detail",
-            ),
-            path("<int:pk>/edit/", self.construct_view(ActivityFormView, **names), name="edit"),
-        ]
+    index_view_class = ActivityIndexView
+    create_view_class = ActivityFormView
+    detail_view_class = ActivityDetailView
+    edit_view_class = ActivityFormView
 
 
 # --- Inbound channels ---------------------------------------------------------------------------
@@ -318,29 +301,16 @@ class ChannelDetailView(View):
         return redirect(self.detail_url_name, channel.pk)
 
 
-class ChannelViewSet(ViewSet):
+class ChannelViewSet(RecordViewSet):
     name = "contact_channels"
     url_prefix = "contact/inbound"
     icon = "mail"
     menu_label = gettext_lazy("Hotline and SMS channels")
     menu_item_class = policy_menu_item(channel_policy, "view")
 
-    def get_urlpatterns(self):
-        names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}
-        index_kwargs = {
-            **names, "index_results_url_name": self.get_url_name("index_results"),
-            "add_url_name": self.get_url_name("add"), "header_icon": self.icon,
-        }  # fmt: skip
-        return [
-            path("", self.construct_view(ChannelIndexView, **index_kwargs), name="index"),
-            path(
-                "results/",
-                self.construct_view(ChannelIndexView, results_only=True, **index_kwargs),
-                name="index_results",
-            ),
-            path("new/", self.construct_view(ChannelCreateView, **names), name="add"),
-            path("<int:pk>/", self.construct_view(ChannelDetailView, **names), name="detail"),
-        ]
+    index_view_class = ChannelIndexView
+    create_view_class = ChannelCreateView
+    detail_view_class = ChannelDetailView
 
 
 class ContactViewSetGroup(ViewSetGroup):

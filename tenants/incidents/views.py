@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import Resolver404, path, resolve, reverse
 from django.utils.functional import cached_property
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,6 +22,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from tenants.cases.procedures import machine_for
+from workershome.admin_views import policy_menu_item
 from workershome.errors import ServiceError
 
 from .choices import RiskLevel
@@ -211,11 +211,6 @@ class IncidentWarningDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixi
         return context
 
 
-class IncidentWarningMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return incident_warning_policy.user_has_permission(request.user, "view")
-
-
 class IncidentWarningViewSet(ViewSet):
     """The "预警" area of a union's admin."""
 
@@ -225,7 +220,7 @@ class IncidentWarningViewSet(ViewSet):
     menu_label = gettext_lazy("Incident warnings")
     menu_order = 260
     add_to_admin_menu = True
-    menu_item_class = IncidentWarningMenuItem
+    menu_item_class = policy_menu_item(incident_warning_policy, "view")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

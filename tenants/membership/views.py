@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BaseColumn, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from tenants.users.models import User
+from workershome.admin_views import policy_menu_item
 from workershome.errors import ServiceError
 
 from .models import MembershipRequest
@@ -126,12 +126,6 @@ class MembershipRequestDecideView(PermissionCheckedMixin, View):
         return redirect(self.index_url_name)
 
 
-class MembershipRequestMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        # The policy answers "no" on the federation portal before touching any table.
-        return membership_request_policy.user_has_permission(request.user, "change")
-
-
 class MembershipRequestViewSet(ViewSet):
     """The "Membership requests" area of a union's admin."""
 
@@ -141,7 +135,7 @@ class MembershipRequestViewSet(ViewSet):
     menu_label = gettext_lazy("Membership requests")
     menu_order = 250
     add_to_admin_menu = True
-    menu_item_class = MembershipRequestMenuItem
+    menu_item_class = policy_menu_item(membership_request_policy, "change")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

@@ -23,7 +23,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColu
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
-from workershome.admin_views import form_error_add, policy_menu_item, policy_require
+from workershome.admin_views import RecordViewSet, form_error_add, policy_menu_item, policy_require
 from workershome.errors import ServiceError
 
 from .forms import CancelDateForm, CaseFromVisitForm, ScheduleForm, VisitEditForm, VisitForm
@@ -166,37 +166,17 @@ class ScheduleDetailView(View):
         return redirect(self.detail_url_name, schedule.pk)
 
 
-class ScheduleViewSet(ViewSet):
+class ScheduleViewSet(RecordViewSet):
     name = "reception_schedules"
     url_prefix = "reception/schedules"
     icon = "date"
     menu_label = gettext_lazy("Reception schedules")
     menu_item_class = policy_menu_item(schedule_policy, "view")
 
-    def get_urlpatterns(self):
-        names = {
-            "index_url_name": self.get_url_name("index"),
-            "detail_url_name": self.get_url_name("detail"),
-        }
-        index_kwargs = {
-            **names, "index_results_url_name": self.get_url_name("index_results"),
-            "add_url_name": self.get_url_name("add"), "header_icon": self.icon,
-        }  # fmt: skip
-        return [
-            path("", self.construct_view(ScheduleIndexView, **index_kwargs), name="index"),
-            path(
-                "results/",
-                self.construct_view(ScheduleIndexView, results_only=True, **index_kwargs),
-                name="index_results",
-            ),
-            path("new/", self.construct_view(ScheduleFormView, **names), name="add"),
-            path(
-                "<int:pk>/",
-                self.construct_view(ScheduleDetailView, edit_url_name=self.get_url_name("edit"), **names),
-                name="detail",
-            ),
-            path("<int:pk>/edit/", self.construct_view(ScheduleFormView, **names), name="edit"),
-        ]
+    index_view_class = ScheduleIndexView
+    create_view_class = ScheduleFormView
+    detail_view_class = ScheduleDetailView
+    edit_view_class = ScheduleFormView
 
 
 # --- Bookings of the coming days ----------------------------------------------------------------
@@ -387,29 +367,16 @@ class VisitDetailView(View):
         return redirect(self.detail_url_name, visit.pk)
 
 
-class VisitViewSet(ViewSet):
+class VisitViewSet(RecordViewSet):
     name = "reception_visits"
     url_prefix = "reception/visits"
     icon = "user"
     menu_label = gettext_lazy("Reception visits")
     menu_item_class = policy_menu_item(visit_policy, "view")
 
-    def get_urlpatterns(self):
-        names = {"index_url_name": self.get_url_name("index"), "detail_url_name": self.get_url_name("detail")}
-        index_kwargs = {
-            **names, "index_results_url_name": self.get_url_name("index_results"),
-            "add_url_name": self.get_url_name("add"), "header_icon": self.icon,
-        }  # fmt: skip
-        return [
-            path("", self.construct_view(VisitIndexView, **index_kwargs), name="index"),
-            path(
-                "results/",
-                self.construct_view(VisitIndexView, results_only=True, **index_kwargs),
-                name="index_results",
-            ),
-            path("new/", self.construct_view(VisitCreateView, **names), name="add"),
-            path("<int:pk>/", self.construct_view(VisitDetailView, **names), name="detail"),
-        ]
+    index_view_class = VisitIndexView
+    create_view_class = VisitCreateView
+    detail_view_class = VisitDetailView
 
 
 class ReceptionViewSetGroup(ViewSetGroup):
