@@ -1,6 +1,7 @@
-"""Journey 2 (in part): the chairman signs in, sees the home's checklist, publishes their public
-contact on the people page, adopts the federation's default procedures, sees both items turn
-green and the flowcharts on the site, and prints the A3 name plate."""
+"""Journey 2: the chairman signs in and sees the home's checklist; fills in their public mobile and
+email; declares the mediation room, also used as the stress-relief room (一室多用); publishes two
+rules; adopts the federation's default procedures; sees those items turn green and the five
+displays on the site; and prints the A3 name plate."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.models import Account
-from cms.models import PeoplePage
+from cms.models import PeoplePage, RoomIndexPage, RuleIndexPage
 from tenants.registry.models import Union
 from tenants.registry.services import union_provision
 from tests.browser.conftest import SCREENSHOTS
@@ -28,7 +29,8 @@ def new_union(django_db_setup, django_db_blocker):
         ).union  # fmt: skip
         with tenant_context(union):
             people_id = PeoplePage.objects.get().pk
-    yield union, people_id
+            sections = {"rooms": RoomIndexPage.objects.get().pk, "rules": RuleIndexPage.objects.get().pk}
+    yield union, people_id, sections
     with django_db_blocker.unblock():
         for created in Union.objects.filter(slug=SLUG):
             created.delete(force_drop=True)
@@ -40,7 +42,7 @@ def checklist_item(page, label: str) -> str:
 
 
 def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, browser, new_union):
-    _union, people_id = new_union
+    _union, people_id, sections = new_union
     base = f"http://{SLUG}.localhost:{server}"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -67,6 +69,38 @@ def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, b
     page.screenshot(path=str(SCREENSHOTS / "journey2-checklist-after.png"), full_page=True)
     people = page.goto(f"{base}/people/")
     assert people.status == 200 and 'href="tel:13812346001"' in page.content()
+
+    # 有场地 and 一室多用: the mediation room, also used as the stress-relief room.
+    page.goto(f"{base}/admin/")
+    assert "✗" in checklist_item(page, "劳动争议调解室") and "✗" in checklist_item(page, "职工减压室")
+    page.goto(f"{base}/admin/pages/add/cms/roompage/{sections['rooms']}/")
+    page.fill("input[name=title]", "劳动争议调解室")
+    page.press("input[name=title]", "Tab")  # leaving the title fills in the page's address
+    page.select_option("select[name=kind]", "mediation_room")
+    page.check("input[name=uses][value=stress_relief_room]")
+    page.fill("input[name=location]", "行政楼三层305室")
+    page.fill("input[name=capacity]", "8")
+    with page.expect_navigation():
+        page.locator('button[name="action-publish"]').dispatch_event("click")
+
+    # 亮制度: two rules, each with its date in force.
+    for title, category in (("工会工作人员分工", "division_of_work"), ("职工之家管理制度", "management")):
+        page.goto(f"{base}/admin/pages/add/cms/rulepage/{sections['rules']}/")
+        page.fill("input[name=title]", title)
+        page.press("input[name=title]", "Tab")
+        page.select_option("select[name=category]", category)
+        page.fill("input[name=in_force_from]", "2026-11-01")
+        page.locator("[contenteditable=true]").first.click()
+        page.keyboard.type(f"第一条 为做好{title}，制定本制度。")
+        with page.expect_navigation():
+            page.locator('button[name="action-publish"]').dispatch_event("click")
+    page.goto(f"{base}/admin/")
+    for label in ("劳动争议调解室", "职工减压室", "至少发布一项制度"):
+        assert "✓" in checklist_item(page, label), label
+    rooms = page.goto(f"{base}/rooms/")
+    assert rooms.status == 200 and "劳动争议调解室" in page.content() and "职工减压室" in page.content()
+    page.goto(f"{base}/rules/")
+    assert "工会工作人员分工" in page.content() and "2026-11-01" in page.content()
 
     # 亮程序: the chairman adopts the federation's default procedures in one click.
     page.goto(f"{base}/admin/")
