@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workershome.errors import Conflict, ServiceError
+from workershome.page_cache import page_cache_refresh
 from workershome.tenancy import current_schema
 
 from .kinds import KINDS, KindSpec
@@ -187,6 +188,7 @@ def procedure_adopt_default(*, kind: str, by=None) -> Procedure:
     procedure.published_at = timezone.now()
     procedure.published_by = by
     procedure.save(update_fields=["status", "published_at", "published_by"])
+    page_cache_refresh()  # the site's procedures page shows it
     return procedure
 
 
@@ -277,4 +279,5 @@ def procedure_publish(*, procedure: Procedure, by=None) -> Procedure:
     procedure.published_at = timezone.now()
     procedure.published_by = by
     procedure.save(update_fields=["status", "published_at", "published_by"])
+    page_cache_refresh()
     return procedure

@@ -37,6 +37,12 @@ def new_union(django_db_setup, django_db_blocker):
         Account.objects.filter(mobile=CHAIRMAN).delete()
 
 
+def leave_title(page) -> None:
+    """Leave the title field, as a person does: Wagtail then fills in the page's address."""
+    page.press("input[name=title]", "Tab")
+    page.wait_for_function("document.querySelector('input[name=slug]').value !== ''")
+
+
 def checklist_item(page, label: str) -> str:
     return page.locator("li", has_text=label).first.inner_text()
 
@@ -75,25 +81,32 @@ def test_the_chairman_fills_in_their_contact_and_prints_the_name_plate(server, b
     assert "✗" in checklist_item(page, "劳动争议调解室") and "✗" in checklist_item(page, "职工减压室")
     page.goto(f"{base}/admin/pages/add/cms/roompage/{sections['rooms']}/")
     page.fill("input[name=title]", "劳动争议调解室")
-    page.press("input[name=title]", "Tab")  # leaving the title fills in the page's address
+    leave_title(page)
     page.select_option("select[name=kind]", "mediation_room")
     page.check("input[name=uses][value=stress_relief_room]")
     page.fill("input[name=location]", "行政楼三层305室")
     page.fill("input[name=capacity]", "8")
     with page.expect_navigation():
         page.locator('button[name="action-publish"]').dispatch_event("click")
+    assert "/add/" not in page.url, "the room was not published"
 
     # 亮制度: two rules, each with its date in force.
     for title, category in (("工会工作人员分工", "division_of_work"), ("职工之家管理制度", "management")):
         page.goto(f"{base}/admin/pages/add/cms/rulepage/{sections['rules']}/")
         page.fill("input[name=title]", title)
-        page.press("input[name=title]", "Tab")
+        leave_title(page)
         page.select_option("select[name=category]", category)
         page.fill("input[name=in_force_from]", "2026-11-01")
-        page.locator("[contenteditable=true]").first.click()
-        page.keyboard.type(f"第一条 为做好{title}，制定本制度。")
+        page.press("input[name=in_force_from]", "Tab")  # closes the date picker
+        editor = page.locator(".Draftail-Editor [contenteditable=true]").first
+        editor.click()
+        editor.press_sequentially(f"第一条 为做好{title}，制定本制度。")
+        page.wait_for_function(
+            "document.querySelector('.Draftail-Editor').closest('[data-field-wrapper], .w-field').querySelector('input[type=hidden]').value.includes('第一条')"
+        )
         with page.expect_navigation():
             page.locator('button[name="action-publish"]').dispatch_event("click")
+        assert "/add/" not in page.url, f"{title} was not published"
     page.goto(f"{base}/admin/")
     for label in ("劳动争议调解室", "职工减压室", "至少发布一项制度"):
         assert "✓" in checklist_item(page, label), label

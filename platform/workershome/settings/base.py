@@ -124,7 +124,7 @@ MIDDLEWARE = [
     "workershome.middleware.UnionMiddleware",
     # Per-site cache for anonymous visitors (keys carry the schema through make_key); signed-in
     # people, whose requests carry a session cookie, always get fresh pages.
-    "django.middleware.cache.UpdateCacheMiddleware",
+    "workershome.page_cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workershome.middleware.ChineseFirstLocaleMiddleware",
@@ -135,7 +135,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    "workershome.page_cache.FetchFromCacheMiddleware",
 ]
 # Anonymous pages may be this many seconds old after a publish (0 turns the page cache off).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
