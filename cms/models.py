@@ -15,11 +15,13 @@ from django import forms
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -255,10 +257,20 @@ class RuleIndexPage(SectionPage):
         verbose_name = _("rules")
 
 
-class RulePage(Page):
+def _date_or_none(value) -> datetime.date | None:
+    """A date as a revision stores it (ISO text), or ``None``."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+class RulePage(RoutablePageMixin, Page):
     """A rule: division of work or a management rule, with the date it is in force from.
 
-    Each published change is a new revision (Wagtail keeps them), so earlier versions remain.
+    Each published change is a new revision (Wagtail keeps them). The rule's page lists the
+    earlier *published* versions, each readable at ``versions/<revision id>/``, so a worker can
+    see which rule was in force when; drafts never show.
     """
 
     class Category(models.TextChoices):
@@ -280,6 +292,47 @@ class RulePage(Page):
 
     class Meta:
         verbose_name = _("rule")
+
+    def earlier_versions(self) -> list[dict]:
+        """Published versions other than the live one, newest first, with the dates each was in
+        force (until the next version's date)."""
+        from wagtail.models import PageLogEntry
+
+        entries = (
+            PageLogEntry.objects.filter(page_id=self.pk, action="wagtail.publish", revision__isnull=False)
+            .exclude(revision_id=self.live_revision_id)
+            .select_related("revision")
+            .order_by("-timestamp", "-pk")
+        )
+        versions: list[dict] = []
+        seen: set[int] = set()
+        until: datetime.date | None = self.in_force_from
+        for entry in entries:
+            revision = entry.revision
+            if revision is None or revision.pk in seen:
+                continue
+            seen.add(revision.pk)
+            content = revision.content
+            in_force_from = _date_or_none(content.get("in_force_from"))
+            versions.append({
+                "id": revision.pk, "version": content.get("version") or "", "title": content.get("title") or "",
+                "in_force_from": in_force_from, "until": until, "published_at": entry.timestamp,
+            })  # fmt: skip
+            until = in_force_from
+        return versions
+
+    @path("versions/<int:revision_id>/")
+    def earlier_version(self, request, revision_id: int):
+        """One earlier published version, marked as such; any other revision is a 404."""
+        version = next((item for item in self.earlier_versions() if item["id"] == revision_id), None)
+        if version is None:
+            raise Http404
+        old = self.revisions.get(pk=revision_id).as_object()
+        return self.render(
+            request,
+            context_overrides={"page": old, "current": self, "earlier": version},
+            template="cms/rule_page.html",
+        )
 
 
 class ServiceIndexPage(SectionPage):
