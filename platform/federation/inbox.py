@@ -22,14 +22,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
 from accounts.models import Account
 from accounts.sms import send_sms
 from tenants.incidents.choices import MAX_HEADCOUNT, IncidentCategory, RiskLevel
 from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
-from workershome.tenancy import current_schema, on_portal
+from workershome.tenancy import current_schema, on_commit_in_schema, on_portal
 
 from .models import FederationRole, InboxWarning, InboxWarningNotice
 
@@ -158,14 +158,14 @@ def inbox_warning_receive(
 def _notify_on_commit(warning_id: int, kind: str) -> None:
     from .tasks import inbox_warning_notify
 
-    def queue() -> None:
-        # The notice task reads portal users: it must run in public, wherever this was called.
-        with schema_context(get_public_schema_name()):
-            inbox_warning_notify.delay(warning_id=warning_id, kind=kind)
-
-    # robust: if the notice cannot be queued, the warning stays unacknowledged and the periodic
-    # re-send tells the same people at the next interval.
-    transaction.on_commit(queue, robust=True)
+    # The notice task reads portal users: it runs in public, wherever this was called. robust: if
+    # the notice cannot be queued, the warning stays unacknowledged and the periodic re-send
+    # tells the same people at the next interval.
+    on_commit_in_schema(
+        lambda: inbox_warning_notify.delay(warning_id=warning_id, kind=kind),
+        schema=get_public_schema_name(),
+        robust=True,
+    )
 
 
 def _mirror_on_commit(warning: InboxWarning) -> None:
@@ -173,15 +173,14 @@ def _mirror_on_commit(warning: InboxWarning) -> None:
     the federation never writes a union's tables itself."""
     from tenants.incidents.tasks import incident_warning_mirror_task
 
-    schema, event_id = warning.union.schema_name, str(warning.event_id)
-
-    def queue() -> None:
-        with schema_context(schema):
-            incident_warning_mirror_task.delay(event_id=event_id)
-
+    event_id = str(warning.event_id)
     # robust: the union's own pages read the inbox row live, so a lost mirror only delays the
     # union's notification, never what its staff see.
-    transaction.on_commit(queue, robust=True)
+    on_commit_in_schema(
+        lambda: incident_warning_mirror_task.delay(event_id=event_id),
+        schema=warning.union.schema_name,
+        robust=True,
+    )
 
 
 def may_acknowledge(user, warning: InboxWarning) -> bool:

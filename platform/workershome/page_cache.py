@@ -11,11 +11,9 @@ pages are untouched.
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
 from django.middleware import cache as cache_middleware
-from django_tenants.utils import schema_context
 
-from .tenancy import current_schema
+from .tenancy import on_commit_in_schema
 
 GENERATION_KEY = "page-cache-generation"
 
@@ -26,17 +24,15 @@ def page_cache_generation() -> int:
 
 def page_cache_refresh() -> None:
     """Make every cached page of the current union stale, once the current transaction commits."""
-    schema = current_schema()  # the commit may happen after the connection moved to another schema
 
     def bump() -> None:
-        with schema_context(schema):
-            cache.add(GENERATION_KEY, 0, None)
-            try:
-                cache.incr(GENERATION_KEY)
-            except ValueError:  # evicted between add and incr
-                cache.set(GENERATION_KEY, 1, None)
+        cache.add(GENERATION_KEY, 0, None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between add and incr
+            cache.set(GENERATION_KEY, 1, None)
 
-    transaction.on_commit(bump)
+    on_commit_in_schema(bump)
 
 
 class _GenerationalKeyPrefix:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -26,3 +27,25 @@ def on_portal() -> bool:
 
 def use_public_schema() -> None:
     _tenant_connection.set_schema_to_public()
+
+
+def on_commit_in_schema(
+    callback: Callable[[], object], *, schema: str | None = None, robust: bool = False
+) -> None:
+    """Run ``callback`` after the current transaction commits, in ``schema`` (by default the
+    schema the connection is set to *now*).
+
+    ``transaction.on_commit`` runs its callbacks in whatever schema the connection is set to at
+    commit time, which may be another union's or public; a task queued there would carry the
+    wrong schema (tenant-schemas-celery takes it from the connection).
+    """
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    target = schema or current_schema()
+
+    def run() -> None:
+        with schema_context(target):
+            callback()
+
+    transaction.on_commit(run, robust=robust)

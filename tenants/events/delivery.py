@@ -26,9 +26,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
-from workershome.tenancy import current_schema
+from workershome.tenancy import on_commit_in_schema
 
 from .models import OutboxEvent
 
@@ -130,12 +129,7 @@ def outbox_deliver_on_commit(event: OutboxEvent) -> None:
     union's schema. If the queueing is lost too, the periodic sweep still delivers it."""
     from .tasks import outbox_deliver
 
-    schema, event_id = current_schema(), str(event.pk)
-
-    def queue() -> None:
-        with schema_context(schema):
-            outbox_deliver.delay(event_id=event_id)
-
+    event_id = str(event.pk)
     # robust: a broker that is down must not turn the committed report into an error page;
     # the sweep delivers the event once the broker is back.
-    transaction.on_commit(queue, robust=True)
+    on_commit_in_schema(lambda: outbox_deliver.delay(event_id=event_id), robust=True)

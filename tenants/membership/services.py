@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import schema_context
 
 from accounts.models import Account
 from accounts.services import account_create, local_user_for_account
 from accounts.validators import normalize_mobile
 from tenants.users.models import User
 from workershome.errors import Conflict, ServiceError
-from workershome.tenancy import current_schema, current_tenant, on_portal
+from workershome.tenancy import current_tenant, on_commit_in_schema, on_portal
 
 from .models import MembershipRequest
 
@@ -95,11 +94,5 @@ def membership_request_decide(*, request: MembershipRequest, approve: bool, by: 
     request.save(update_fields=["status", "decided_at", "decided_by"])
     from .tasks import membership_decision_notify
 
-    schema = current_schema()  # the task must run in this union, whatever the connection is set to later
-
-    def send() -> None:
-        with schema_context(schema):
-            membership_decision_notify.delay(request_id=request.pk)
-
-    transaction.on_commit(send)
+    on_commit_in_schema(lambda: membership_decision_notify.delay(request_id=request.pk))
     return request

@@ -6,11 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.module_loading import import_string
-from django_tenants.utils import schema_context
 
-from workershome.tenancy import current_schema
+from workershome.tenancy import on_commit_in_schema
 
 from .channels import Message
 
@@ -44,13 +42,9 @@ def notify(
 
         ids = [person.pk for person in people]
         payload = {"title": message.title, "body": message.body, "url": message.url}
-        schema = current_schema()  # the callback may run after something else switched schema
-
-        def send() -> None:
-            with schema_context(schema):
-                notification_deliver.delay(user_ids=ids, message=payload, channels=list(outbound))
-
-        transaction.on_commit(send)
+        on_commit_in_schema(
+            lambda: notification_deliver.delay(user_ids=ids, message=payload, channels=list(outbound))
+        )
 
 
 def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
