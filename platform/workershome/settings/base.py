@@ -103,6 +103,7 @@ TENANT_APPS = [
     "tenants.incidents",  # 群体性事件预警
     "tenants.reception",  # 主席接待日
     "tenants.contact",  # 联系职工: frontline visits, symposiums, hotline/SMS inbound
+    "tenants.activities",  # 文体活动: activities, sign-up, check-in, the calendar
     *WAGTAIL_APPS,
 ]
 
