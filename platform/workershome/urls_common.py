@@ -1,4 +1,4 @@
-"""URLs every host serves: accounts, health, i18n, static and media in development."""
+"""URLs every host serves: accounts, i18n, static and media in development (probes: health.py)."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -10,7 +10,6 @@ from . import views
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
-    path("healthz", views.health, name="health"),
     # Switching the display language changes nothing else, so it needs no CSRF token (the form
     # carries none, to keep anonymous pages cacheable); `next` is still checked by Django.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

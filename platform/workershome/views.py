@@ -1,25 +1,20 @@
-"""Small project-level views: health check, media of the current union, error pages."""
+"""Small project-level views: media of the current union, error pages."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cms.media import media_path_is_public
 from workershome.tenancy import current_schema
 
 
-def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "schema": current_schema()})
-
-
-def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
+def union_media(request: HttpRequest, schema: str, path: str) -> HttpResponse:
     """Serve a public media file of the union this host belongs to, and only of that union.
 
     Files live under ``MEDIA_ROOT/<schema>/``; a URL naming another union's prefix is a 404
@@ -32,7 +27,26 @@ def union_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     target = (root / path).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404
-    return FileResponse(target.open("rb"))
+    return file_response(target, relative=f"{schema}/{path}")
+
+
+def file_response(target: Path, *, relative: str, **kwargs) -> HttpResponse:
+    """A file this request may have: handed to nginx where it sits in front
+    (``MEDIA_X_ACCEL_PREFIX``, an ``internal`` location), else streamed by Django.
+
+    ``relative`` is the file's path under MEDIA_ROOT; ``kwargs`` go to ``FileResponse``
+    (``as_attachment``, ``filename``)."""
+    prefix = getattr(settings, "MEDIA_X_ACCEL_PREFIX", "")
+    if prefix:
+        # FileResponse works out the content type and disposition; nginx sends the bytes.
+        headers = FileResponse(io.BytesIO(), **{"filename": target.name, **kwargs}).headers
+        response = HttpResponse()
+        for name in ("Content-Type", "Content-Disposition"):
+            if name in headers:
+                response[name] = headers[name]
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative)
+        return response
+    return FileResponse(target.open("rb"), **kwargs)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -122,11 +122,16 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Probes and metrics answer on any host, before a union is chosen (workershome/health.py).
+    "workershome.health.ProbeMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "workershome.middleware.UnionMiddleware",
+    "workershome.logs.RequestLogMiddleware",
     # Per-site cache for anonymous visitors (keys carry the schema through make_key); signed-in
     # people, whose requests carry a session cookie, always get fresh pages.
     "workershome.page_cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "workershome.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workershome.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +142,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "workershome.page_cache.FetchFromCacheMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 # Anonymous pages may be this many seconds old after a publish (0 turns the page cache off).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
@@ -313,6 +319,9 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Behind nginx (deploy/nginx.conf): authorised media is handed over with X-Accel-Redirect to
+# this internal location instead of being streamed through Python.
+MEDIA_X_ACCEL_PREFIX = os.environ.get("MEDIA_X_ACCEL_PREFIX", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -371,17 +380,63 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema.only_platform_api"],
 }
 
+# One line per record, with the union on each; JSON in production (LOG_FORMAT=json), where the
+# log collector parses it. Messages are scrubbed of anything that looks personal (logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "union": {"()": "workershome.logs.UnionFilter"},
+        "personal_data": {"()": "workershome.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(union)s] %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "union", "message"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["union", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.server": {"level": "WARNING"},  # the access log is workershome.access
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
+}
+
+# Search (issue: search): the cluster's address; empty means no cluster (readiness skips it).
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; empty turns it off.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Content security policy (django-csp): no inline script on the sites, no third-party origin
+# anywhere (no CDN, by design). Wagtail's admin and the API docs need inline scripts: the
+# middleware allows them on those paths only (workershome/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
 }
