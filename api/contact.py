@@ -124,10 +124,10 @@ class ActivityCreateSerializer(serializers.Serializer):
 class CaseFromIssueSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     category = serializers.ChoiceField(
-        choices=[code for code, _label in KINDS["appeal"].categories], required=False, allow_blank=True
+        choices=KINDS["appeal"].categories, required=False, allow_blank=True
     )
     priority = serializers.ChoiceField(
-        choices=Case.Priority.values, required=False, default=Case.Priority.NORMAL
+        choices=Case.Priority.choices, required=False, default=Case.Priority.NORMAL
     )
 
 

@@ -20,6 +20,7 @@ class CaseKind(models.TextChoices):
     APPEAL = "appeal", _("Appeal")
     PROPOSAL = "proposal", _("Rationalisation proposal")
     WARNING = "warning", _("Collective-incident warning")
+    HARDSHIP = "hardship", _("Hardship assistance")  # registered by tenants/hardship/kinds.py
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class KindSpec:
 
 
 KINDS: dict[str, KindSpec] = {}
+# What an appeal is about (the API names this set AppealCategoryEnum).
+APPEAL_CATEGORIES = (("opinion", _("Opinion")), ("request", _("Request")), ("suggestion", _("Suggestion")))
 
 
 def register(spec: KindSpec) -> KindSpec:
@@ -69,7 +72,7 @@ register(
         default_title="职工诉求办理程序",
         default_summary="职工通过网上表单、来信、来访、热线等渠道反映的意见、要求和建议，工会登记受理、分析研判、协调办理，并在时限内答复职工。",
         time_limit_days=15,
-        categories=(("opinion", _("Opinion")), ("request", _("Request")), ("suggestion", _("Suggestion"))),
+        categories=APPEAL_CATEGORIES,
         steps=(
             StepSpec(
                 "received", "登记受理", "officer", "start", 1, "登记诉求内容和反映渠道，告知职工受理情况。"
