@@ -6,7 +6,6 @@ Thin: reads from ``tenants.contact.selectors``, every write through its services
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # 404 (not 500) for a malformed id too
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -123,9 +123,7 @@ class ActivityCreateSerializer(serializers.Serializer):
 
 class CaseFromIssueSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    category = serializers.ChoiceField(
-        choices=KINDS["appeal"].categories, required=False, allow_blank=True
-    )
+    category = serializers.ChoiceField(choices=KINDS["appeal"].categories, required=False, allow_blank=True)
     priority = serializers.ChoiceField(
         choices=Case.Priority.choices, required=False, default=Case.Priority.NORMAL
     )

@@ -6,11 +6,11 @@ Thin: reads from ``tenants.reception.selectors``, every write through its servic
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # 404 (not 500) for a malformed id too
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -139,9 +139,7 @@ class VisitCreateSerializer(serializers.Serializer):
 
 class CaseFromVisitSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    category = serializers.ChoiceField(
-        choices=KINDS["appeal"].categories, required=False, allow_blank=True
-    )
+    category = serializers.ChoiceField(choices=KINDS["appeal"].categories, required=False, allow_blank=True)
     priority = serializers.ChoiceField(
         choices=Case.Priority.choices, required=False, default=Case.Priority.NORMAL
     )
