@@ -134,6 +134,7 @@ def test_bench_production_server(union_a, django_db_blocker, tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(60),
         "REDIS_URL": os.environ["REDIS_URL"],
         "BASE_DOMAIN": "localhost.test",
+        "SENSITIVE_DATA_KEYS": "uNttCzxXKLcgTl72BxvMjV8wc0PydCpnXy6txaNVg5g=",
         "STATIC_ROOT": str(static_root),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "WEB_CONCURRENCY": "3",
