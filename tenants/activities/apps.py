@@ -6,3 +6,6 @@ class ActivitiesConfig(AppConfig):
     name = "tenants.activities"
     label = "activities"
     verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from . import calendar  # noqa: F401  # registers activities as the calendar's first source

@@ -23,6 +23,10 @@ def _check_in_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class ActivityKind(models.TextChoices):
     CULTURE = "culture", _("Culture")
     SPORTS = "sports", _("Sports")
@@ -59,13 +63,18 @@ class Activity(models.Model):
         verbose_name=_("room"),
     )  # fmt: skip
     place = models.CharField(
-        _("outside place"), max_length=200, blank=True, help_text=_("Where it is held, when not in one of our rooms.")
+        _("outside place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it is held, when not in one of our rooms."),
     )
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100000)],
         help_text=_("Leave empty for no limit."),
     )  # fmt: skip
-    audience = models.CharField(_("open to"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS)
+    audience = models.CharField(
+        _("open to"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS
+    )
     signup_required = models.BooleanField(_("sign-up required"), default=True)
     signup_deadline = models.DateTimeField(_("sign-up closes"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -75,6 +84,10 @@ class Activity(models.Model):
     )  # fmt: skip
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     summary = models.TextField(_("summary afterwards"), blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # Set once by the periodic task (federation events are emitted exactly once).
+    signups_counted_at = models.DateTimeField(_("sign-ups counted"), null=True, blank=True, editable=False)
+    held_at = models.DateTimeField(_("marked as held"), null=True, blank=True, editable=False)
     check_in_token = models.CharField(max_length=32, default=_check_in_token, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -104,6 +117,9 @@ class ActivityPhoto(models.Model):
         ordering = ["sort_order", "pk"]
         verbose_name = _("activity photo")
 
+    def __str__(self) -> str:
+        return self.caption or f"{self.activity_id}-{self.sort_order}"
+
 
 class ActivitySignup(models.Model):
     """A worker's place at an activity: confirmed, on the waiting list, or cancelled.
@@ -125,6 +141,7 @@ class ActivitySignup(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     attended_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    walk_in = models.BooleanField(_("walk-in"), default=False, help_text=_("Came without signing up first."))
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -138,6 +155,33 @@ class ActivitySignup(models.Model):
             models.UniqueConstraint(
                 fields=["activity", "user"], condition=~Q(status="cancelled"), name="activity_signup_once"
             ),
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)), name="signup_rating"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)), name="signup_rating"
+            ),
         ]
         indexes = [models.Index(fields=["activity", "status", "created_at"], name="signup_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.user_id} ({self.status})"
+
+
+class CalendarToken(models.Model):
+    """The secret in the address of a worker's private calendar feed (what they signed up for).
+
+    A phone's calendar app fetches the feed without signing in, so the address itself is the key:
+    unguessable, one per local user, and replaced (the old address stops working) when the worker
+    asks for a new one or turns the feed off.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=CASCADE_IN_UNIONS, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
