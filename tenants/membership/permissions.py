@@ -7,7 +7,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from workershome.tenancy import on_portal
 
-from .models import MembershipRequest
+from .models import Member, MembershipRequest, MemberTransfer
 
 
 def on_union_site() -> bool:
@@ -31,3 +31,6 @@ class UnionSchemaPermissionPolicy(ModelPermissionPolicy):
 
 
 membership_request_policy = UnionSchemaPermissionPolicy(MembershipRequest)
+
+member_policy = UnionSchemaPermissionPolicy(Member)
+transfer_policy = UnionSchemaPermissionPolicy(MemberTransfer)

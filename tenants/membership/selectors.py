@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .models import MembershipRequest
+from .models import Member, MembershipRequest, MemberTransfer
 
 
 def membership_requests_for_review() -> QuerySet[MembershipRequest]:
@@ -32,3 +32,39 @@ def joining_details(*, request) -> dict:
         "open_registration": union.registration == union.Registration.OPEN,
         "pending": MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING).count(),
     }
+
+
+def members_list() -> QuerySet[Member]:
+    """The roster, in this union's schema only."""
+    return Member.objects.all()
+
+
+def member_by_mobile(mobile: str) -> Member | None:
+    from accounts.validators import normalize_mobile
+
+    return Member.objects.filter(mobile=normalize_mobile(mobile)).first()
+
+
+def transfers_incoming() -> QuerySet[MemberTransfer]:
+    """Requests addressed to this union, those waiting first."""
+    return (
+        MemberTransfer.objects.filter(direction=MemberTransfer.Direction.INCOMING)
+        .select_related("peer_union", "member")
+        .order_by(Case(When(status="pending", then=Value(0)), default=Value(1)), "-requested_at")
+    )
+
+
+def transfers_outgoing() -> QuerySet[MemberTransfer]:
+    """Requests this union sent, those waiting first."""
+    return (
+        MemberTransfer.objects.filter(direction=MemberTransfer.Direction.OUTGOING)
+        .select_related("peer_union", "member")
+        .order_by(Case(When(status="pending", then=Value(0)), default=Value(1)), "-requested_at")
+    )
+
+
+def roster_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = dict(Member.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in Member.Status.values}

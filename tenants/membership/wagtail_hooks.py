@@ -4,17 +4,25 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
-from .models import MembershipRequest
-from .permissions import membership_request_policy
+from .admin_views import MembersViewSetGroup
+from .models import Member, MembershipRequest, MemberTransfer
+from .permissions import member_policy, membership_request_policy, transfer_policy
 from .views import MembershipRequestViewSet
 
 # Registered before anything asks Wagtail for the model's policy (it would create a fallback).
 register_permission_policy(MembershipRequest, membership_request_policy)
+register_permission_policy(Member, member_policy)
+register_permission_policy(MemberTransfer, transfer_policy)
 
 
 @hooks.register("register_admin_viewset")
 def register_membership_request_viewset() -> MembershipRequestViewSet:
     return MembershipRequestViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_members_viewsets() -> MembersViewSetGroup:
+    return MembersViewSetGroup()
 
 
 class JoiningPanel(Component):
