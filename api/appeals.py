@@ -39,6 +39,7 @@ from tenants.appeals.services import (
     appeal_rate_by_code,
 )
 from tenants.cases.models import Case
+from tenants.users.roles import is_member
 from workershome.errors import ServiceError
 
 NO_STORE = {"Cache-Control": "no-store, private", "Referrer-Policy": "no-referrer"}
@@ -227,7 +228,7 @@ class AppealCreateView(_Unlinked):
             case, code = appeal_file(**filing, anonymous=True)
             limit_count(FILING_LIMIT, request)
         else:
-            member = request.user if request.user.is_authenticated else None
+            member = request.user if is_member(request.user) else None
             case, code = appeal_file(
                 **filing, requester=member, requester_name=values.get("name", ""),
                 requester_mobile=values.get("mobile", ""),

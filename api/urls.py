@@ -8,16 +8,30 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from .activities import ActivityViewSet
 from .appeals import AppealCreateView, AppealFollowView, AppealRateView
 from .cases import CaseViewSet, ProcedureViewSet
+from .committees import CommitteeViewSet, PositionViewSet
 from .contact import ContactActivityViewSet, InboundMessageView, RaisedIssueViewSet
+from .groups import GroupJoinRequestViewSet, InterestGroupViewSet
+from .hardship import HardshipConsentViewSet, HardshipFileViewSet
 from .incidents import IncidentWarningViewSet
+from .library import DeskLoanViewSet, LibraryBookViewSet, MyLoanViewSet, MyReservationViewSet
+from .members import MemberTransferViewSet, MemberViewSet
 from .proposals import ProposalCampaignViewSet, ProposalResultsViewSet, ProposalScoreViewSet, ProposalViewSet
 from .reception import (
     ReceptionBookingViewSet,
     ReceptionOccurrenceViewSet,
     ReceptionScheduleViewSet,
     ReceptionVisitViewSet,
+)
+from .rooms import RoomBookingManageViewSet, RoomBookingViewSet, RoomViewSet
+from .training import (
+    CertificateCheckView,
+    TrainingCertificateViewSet,
+    TrainingCourseViewSet,
+    TrainingEnrolmentViewSet,
+    TrainingSessionViewSet,
 )
 from .views import MeView, UnionViewSet
 
@@ -55,8 +69,31 @@ tenant_router.register("reception/bookings", ReceptionBookingViewSet, basename="
 tenant_router.register("reception/visits", ReceptionVisitViewSet, basename="reception-visit")
 tenant_router.register("contact/activities", ContactActivityViewSet, basename="contact-activity")
 tenant_router.register("contact/issues", RaisedIssueViewSet, basename="contact-issue")
+tenant_router.register("members", MemberViewSet, basename="member")
+tenant_router.register("member-transfers", MemberTransferViewSet, basename="member-transfer")
+tenant_router.register("committees", CommitteeViewSet, basename="committee")
+tenant_router.register("committee-positions", PositionViewSet, basename="committee-position")
+tenant_router.register("activities", ActivityViewSet, basename="activity")
+tenant_router.register("training/courses", TrainingCourseViewSet, basename="training-course")
+tenant_router.register("training/enrolments", TrainingEnrolmentViewSet, basename="training-enrolment")
+tenant_router.register("training/sessions", TrainingSessionViewSet, basename="training-session")
+tenant_router.register("training/certificates", TrainingCertificateViewSet, basename="training-certificate")
+tenant_router.register("library/books", LibraryBookViewSet, basename="library-book")
+tenant_router.register("library/my-loans", MyLoanViewSet, basename="library-my-loan")
+tenant_router.register("library/my-reservations", MyReservationViewSet, basename="library-my-reservation")
+tenant_router.register("library/desk/loans", DeskLoanViewSet, basename="library-desk-loan")
+tenant_router.register("groups", InterestGroupViewSet, basename="interest-group")
+tenant_router.register("group-join-requests", GroupJoinRequestViewSet, basename="group-join-request")
+tenant_router.register("rooms", RoomViewSet, basename="room")
+tenant_router.register("room-bookings/manage", RoomBookingManageViewSet, basename="room-booking-manage")
+tenant_router.register("room-bookings", RoomBookingViewSet, basename="room-booking")
+tenant_router.register("hardship/files", HardshipFileViewSet, basename="hardship-file")
+tenant_router.register("hardship/consents", HardshipConsentViewSet, basename="hardship-consent")
 tenant_extra: Patterns = []
 tenant_extra += [path("v1/inbound/messages/", InboundMessageView.as_view(), name="inbound-message")]
+tenant_extra += [
+    path("v1/training/verify/<str:token>/", CertificateCheckView.as_view(), name="training-certificate-check")
+]
 tenant_extra += [
     path("v1/appeals/", AppealCreateView.as_view(), name="appeal-create"),
     path("v1/appeals/follow/", AppealFollowView.as_view(), name="appeal-follow"),

@@ -7,15 +7,16 @@ what is missing and where in the Wagtail admin it is fixed. It only reads, needs
 runs a fixed, small number of queries (one per model), so the union's admin dashboard shows it
 live and the federation's assessment can compute the same items for its scorecard.
 
-Three states, not two. Some requirements depend on features that do not exist yet: activities
-(有活动) come with the activities module and docking (有对接) with the docking module. Marking
+Three states, not two. Some requirements depend on features that do not exist yet: docking
+(有对接) comes with the docking module. Marking
 them done would pretend; marking them missing would send the chairman looking for a fix that
 does not exist. They are ``pending``: ``ok`` is ``False``
 (nothing is claimed), they count towards ``total`` but not ``done``, ``all_ok`` stays ``False``
 while any item is pending, and ``nothing_to_do`` says whether everything the union *can* do today
 is done. When a module arrives, its item becomes an ordinary ``done``/``missing`` check here, as
-procedures (亮程序) did with case management: done when every kind of case has a published
-procedure, fixed in the admin's procedures area.
+procedures (亮程序) did with case management (done when every kind of case has a published
+procedure) and activities (有活动) with the activities module (done when one was held in the last
+three months).
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ from .models import (
 BULLETIN_MAX_AGE_DAYS = 30
 
 # The rooms a home should have (as a room's kind or as one of its uses: 一室多用 counts).
+# 有活动: "held regularly" means at least one activity ended within this window.
+ACTIVITIES_WINDOW = datetime.timedelta(days=90)
 REQUIRED_ROOMS: tuple[tuple[str, str], ...] = (
     ("mediation_room", RoomKind.MEDIATION_ROOM),
     ("stress_relief_room", RoomKind.STRESS_RELIEF_ROOM),
@@ -299,19 +302,32 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     label = gettext("Name plate: address, opening hours, logo or photo")
     add("name_plate", "sign", label, not lacking, detail, _edit_url(home.pk))
 
-    # 亮身份: the chairman publishes a mobile number and an email; staff wear a badge.
+    # 亮身份: the chairman publishes a mobile number and an email; staff wear a badge. Once the
+    # union has entered its committees (组织建设), the site draws both from them, and so does this.
     people_url = _edit_url(people.pk) if people else section_url(PeoplePage)
+    from .selectors import committee_board
+
+    board = committee_board()
+    if board is not None:
+        chairman = board.get("chairman") or {}
+        contact_mobile, contact_email = chairman.get("mobile", ""), chairman.get("email", "")
+        holders = [person for group in board["committees"] for person in group["people"]]
+        staff_count, unbadged = len(holders), sum(1 for person in holders if not person["badge_number"])
+        people_url = reverse("committees:index")
+    else:
+        contact_mobile = people.chairman_mobile if people else ""
+        contact_email = people.chairman_email if people else ""
+        staff_count = people.staff_count if people else 0  # type: ignore[attr-defined]
+        unbadged = people.unbadged_count if people else 0  # type: ignore[attr-defined]
     lacking = []
-    if people is None or not people.chairman_mobile:
+    if not contact_mobile:
         lacking.append(gettext("public mobile number"))
-    if people is None or not people.chairman_email:
+    if not contact_email:
         lacking.append(gettext("public email"))
     detail = _missing(lacking) if lacking else gettext("The chairman's contact is published.")
     label = gettext("Chairman's public mobile number and email")
     add("chairman_contact", "identity", label, not lacking, detail, people_url)
 
-    staff_count: int = people.staff_count if people else 0  # type: ignore[attr-defined]
-    unbadged: int = people.unbadged_count if people else 0  # type: ignore[attr-defined]
     if not staff_count:
         detail = gettext("List the staff first.")
     elif unbadged:
@@ -410,9 +426,26 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     label = gettext("Staff and committee members listed")
     add("staff_listed", "staff", label, staff_count > 0, detail, people_url)
 
-    # 有活动: comes with the activities module (pending).
-    detail = gettext("Activities come with the activities module; nothing to do here yet.")
-    pending("activities_held", "activities", gettext("Activities held regularly"), detail)
+    # 有活动: activities held regularly — at least one in the last three months.
+    held = 0
+    if not on_portal():
+        from tenants.activities.models import Activity
+
+        since = timezone.make_aware(datetime.datetime.combine(today - ACTIVITIES_WINDOW, datetime.time()))
+        until = min(timezone.now(), timezone.make_aware(datetime.datetime.combine(today, datetime.time.max)))
+        held = Activity.objects.filter(
+            status=Activity.Status.PUBLISHED, ends_at__gte=since, ends_at__lte=until
+        ).count()
+    if held:
+        detail = ngettext(
+            "%(count)d activity held in the last three months.",
+            "%(count)d activities held in the last three months.",
+            held,
+        ) % {"count": held}
+    else:
+        detail = gettext("No activity was held in the last three months.")
+    fix_url = reverse("activity_admin:add")
+    add("activities_held", "activities", gettext("Activities held regularly"), held > 0, detail, fix_url)
 
     # 有品牌: at least one service brand.
     if brand_count:

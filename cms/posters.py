@@ -285,14 +285,16 @@ def _nameplate(page: Page | None) -> dict[str, Any]:
 
 
 def _identity(page: Page | None) -> dict[str, Any]:
-    people = PeoplePage.objects.live().first()
-    staff = []
-    if people is not None:
-        for member in people.staff.select_related("photo").all():
-            staff.append({"member": member, "photo_uri": _image_uri(member.photo, "fill-300x400")})
+    from .selectors import identity_board
+
+    # The committees' board when the union has entered its committees, else the page's own staff.
+    board = identity_board(people=PeoplePage.objects.live().first())
+    staff = [
+        {"member": person, "photo_uri": _image_uri(person.photo, "fill-300x400")} for person in board.people
+    ]
     return {
-        "people": people,
-        "chairman_photo_uri": _image_uri(people.chairman_photo, "fill-300x400") if people else None,
+        "people": board.contact,
+        "chairman_photo_uri": _image_uri(board.contact.chairman_photo, "fill-300x400"),
         "staff": staff,
         "badge_label": _field_label(StaffMember, "badge_number"),
     }

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -166,6 +167,16 @@ def site_sections(*, request: HttpRequest | None, home: Page) -> list[Page]:
     return sections
 
 
+# The parts of the Workers' Home that are apps, not pages: in the menu after the site's sections.
+APP_SECTIONS = (
+    (_("Activities"), "/activities/"),
+    (_("Interest groups"), "/groups/"),
+    (_("Training"), "/training/"),
+    (_("Workers' library"), "/library/"),
+    (_("Room booking"), "/room-booking/"),
+)
+
+
 def site_chrome(*, request: HttpRequest, page: Page | None = None) -> SiteChrome | None:
     """The chrome of the site answering ``request``; ``None`` where no Wagtail site answers.
 
@@ -194,7 +205,7 @@ def site_chrome(*, request: HttpRequest, page: Page | None = None) -> SiteChrome
         MenuItem(child.title, child.get_url(request) or "", child.url_path)
         for child in site_sections(request=request, home=root)
         if child.show_in_menus
-    )
+    ) + tuple(MenuItem(str(title), url, url) for title, url in APP_SECTIONS)
     theme, logo_url, logo_alt = look
     return SiteChrome(theme=theme, logo_url=logo_url, logo_alt=logo_alt, menu=menu)
 
@@ -220,7 +231,8 @@ class HomeOverview:
     photos: list = field(default_factory=list)
     services: list[ServiceItemPage] = field(default_factory=list)
     notices: list[NoticePage] = field(default_factory=list)
-    people: PeoplePage | None = None
+    people: PeoplePage | None = None  # read only when the contact comes from it
+    contact: ChairmanContact | None = None  # the chairman's public contact (committees or the people page)
     rooms: list[RoomPage] = field(default_factory=list)
     sections: dict[str, Page] = field(default_factory=dict)  # rooms, people, bulletin… (see SECTION_KEYS)
 
@@ -237,13 +249,24 @@ def home_overview(*, home: HomePage, request: HttpRequest | None = None) -> Home
         for child in reversed(site_sections(request=request, home=home))
         if child.content_type.model in SECTION_KEYS
     }
-    if "people" in overview.sections:
+    # The chairman's contact: from the committees when the union has entered them (cached; the
+    # people page's row is then not read at all), else from the people page.
+    board = committee_board() if "people" in overview.sections else None
+    if board is not None:
+        photo_id = (board.get("chairman") or {}).get("photo_id")
+        photos = (
+            {image.pk: image for image in get_image_model().objects.filter(pk=photo_id)} if photo_id else {}
+        )
+        overview.contact = _contact_from(board, photos)
+    elif "people" in overview.sections:
         overview.people = (
             PeoplePage.objects.live()
             .filter(pk=overview.sections["people"].pk)
             .select_related("chairman_photo")
             .first()
         )
+        if overview.people is not None:
+            overview.contact = _contact_of_page(overview.people, overview.people.chairman_photo)
     if "bulletin" in overview.sections:
         overview.notices = list(_bulletin_of(overview.sections["bulletin"]).current_notices()[:HOME_NOTICES])
     overview.services = list(ServiceItemPage.objects.live().descendant_of(home).order_by("path"))
@@ -252,7 +275,7 @@ def home_overview(*, home: HomePage, request: HttpRequest | None = None) -> Home
     overview.photos = list(home.photos.all().select_related("image"))
     _renditions_prefetch(
         [photo.image for photo in overview.photos]
-        + [overview.people.chairman_photo if overview.people else None]
+        + [overview.contact.chairman_photo if overview.contact else None]
     )
     return overview
 
@@ -293,6 +316,127 @@ def chairman_photo_of(*, people: PeoplePage) -> Any:
     if people.chairman_photo_id is None:
         return None
     return images().filter(pk=people.chairman_photo_id).first()
+
+
+# --- The identity board (亮身份): from the committees when the union has entered them --------------
+
+
+@dataclass
+class ChairmanContact:
+    """The chairman's public contact as the site shows it. Attribute names are the people
+    page's, so templates read either source the same way."""
+
+    chairman_name: str = ""
+    chairman_mobile: str = ""
+    chairman_email: str = ""
+    chairman_photo: Any = None
+    from_committees: bool = False
+
+
+@dataclass
+class BoardPerson:
+    name: str
+    role: str
+    badge_number: str = ""
+    duties: str = ""
+    photo: Any = None
+
+
+@dataclass
+class BoardGroup:
+    name: str
+    term: str
+    people: list[BoardPerson] = field(default_factory=list)
+
+
+@dataclass
+class IdentityBoard:
+    """What the people page lists: the committees with their positions when committee data
+    exists (``from_committees``), otherwise the page's own staff entries as one group."""
+
+    contact: ChairmanContact
+    groups: list[BoardGroup] = field(default_factory=list)
+    from_committees: bool = False
+
+    @property
+    def people(self) -> list[BoardPerson]:
+        return [person for group in self.groups for person in group.people]
+
+
+def committee_board() -> dict | None:
+    """The union's committees as the site shows them (cached by the committees app), or ``None``
+    when it has none yet, or on the portal, which has no committees."""
+    from workershome.tenancy import on_portal
+
+    if on_portal():
+        return None
+    from tenants.committees.selectors import board
+
+    return board()
+
+
+def _contact_from(board: dict, photos: dict[int, Any]) -> ChairmanContact:
+    chairman = board.get("chairman") or {}
+    return ChairmanContact(
+        chairman_name=chairman.get("name", ""), chairman_mobile=chairman.get("mobile", ""),
+        chairman_email=chairman.get("email", ""), chairman_photo=photos.get(chairman.get("photo_id") or 0),
+        from_committees=True,
+    )  # fmt: skip
+
+
+def _contact_of_page(people: PeoplePage | None, photo: Any = None) -> ChairmanContact:
+    if people is None:
+        return ChairmanContact()
+    return ChairmanContact(
+        chairman_name=people.chairman_name, chairman_mobile=people.chairman_mobile,
+        chairman_email=people.chairman_email, chairman_photo=photo,
+    )  # fmt: skip
+
+
+def chairman_contact(*, people: PeoplePage | None) -> ChairmanContact:
+    """The chairman's public contact: the union committee's chairman position when committee
+    data exists (not duplicated in the page), else the people page's own fields."""
+    board = committee_board()
+    if board is not None:
+        photo_id = (board.get("chairman") or {}).get("photo_id")
+        photos = {image.pk: image for image in images().filter(pk=photo_id)} if photo_id else {}
+        return _contact_from(board, photos)
+    photo = None
+    if people is not None and people.chairman_photo_id is not None:
+        photo = images().filter(pk=people.chairman_photo_id).first()
+    return _contact_of_page(people, photo)
+
+
+def identity_board(*, people: PeoplePage | None) -> IdentityBoard:
+    """The people page's content (亮身份): committees, positions, names, photos, badge numbers and
+    the chairman's contact, drawn from the committees when the union has entered them."""
+    board = committee_board()
+    if board is not None:
+        ids = {person["photo_id"] for group in board["committees"] for person in group["people"]}
+        chairman_photo = (board.get("chairman") or {}).get("photo_id")
+        ids.add(chairman_photo)
+        ids.discard(None)
+        photos = {image.pk: image for image in images().filter(pk__in=ids)} if ids else {}
+        groups = [
+            BoardGroup(
+                name=group["name"], term=group["term"],
+                people=[
+                    BoardPerson(name=p["name"], role=p["role_label"], badge_number=p["badge_number"],
+                                duties=p["duties"], photo=photos.get(p["photo_id"] or 0))
+                    for p in group["people"]
+                ],
+            )
+            for group in board["committees"]
+        ]  # fmt: skip
+        return IdentityBoard(contact=_contact_from(board, photos), groups=groups, from_committees=True)
+    staff = staff_of(people=people) if people is not None else []
+    contact = chairman_contact(people=people)
+    group = BoardGroup(
+        name="", term="",
+        people=[BoardPerson(name=m.name, role=m.role, badge_number=m.badge_number, duties=m.duties, photo=m.photo)
+                for m in staff],
+    )  # fmt: skip
+    return IdentityBoard(contact=contact, groups=[group] if staff else [])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -59,6 +60,10 @@ def _public_schema_and_clean_cache():
     sms.outbox.clear()
     yield
     connection.set_schema_to_public()
+    # Eager tasks set Celery's process-wide "inside a task" flag while they run and restore it
+    # after; threads racing in a test (concurrent sign-ups, each queuing eager tasks) can restore
+    # it in the wrong order and leave it set, which would fail a later test's `.get()`.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture

@@ -49,6 +49,11 @@ def chairman_photo_of(people):
 
 
 @register.simple_tag
+def identity_board(people):
+    return selectors.identity_board(people=people)
+
+
+@register.simple_tag
 def rules_by_category(index):
     return selectors.rules_by_category(index=index)
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.cases.kinds import KINDS, CaseKind
 from tenants.cases.procedures import machine_for, procedure_published
+from tenants.users.roles import is_member
 from workershome.errors import ServiceError
 
 from .forms import AppealForm, NamedAppealForm, RatingForm, TrackingCodeForm, error_to_form
@@ -116,7 +117,8 @@ def appeals_home(request: HttpRequest) -> HttpResponse:
 def appeal_new(request: HttpRequest) -> HttpResponse:
     """The named appeal form: a signed-in worker files as themselves, anyone else gives a name
     and a mobile number."""
-    member = request.user if request.user.is_authenticated else None
+    # A visitor (a worker of another union signed in for an activity) files as a named non-member.
+    member = request.user if is_member(request.user) else None
     form_class = AppealForm if member else NamedAppealForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

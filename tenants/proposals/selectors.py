@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tenants.cases.kinds import CaseKind
 from tenants.cases.procedures import machine_for
-from tenants.cases.roles import is_staff_for, roles_of
+from tenants.cases.roles import is_staff_for
 
 from .models import AwardLevel, Proposal, ProposalCampaign, ProposalScore, ScoringCriterion
 
@@ -53,8 +53,11 @@ def is_panelist(user, campaign: ProposalCampaign) -> bool:
 
 
 def is_member(user) -> bool:
-    """Whether ``user`` belongs to this union (any union role; staff are members too)."""
-    return bool(user is not None and user.is_authenticated and user.is_active and roles_of(user))
+    """Whether ``user`` belongs to this union (any union role; staff are members too; a worker
+    of another union signed in for an open activity, role ``visitor``, is not)."""
+    from tenants.users.roles import is_member as union_member
+
+    return union_member(user)
 
 
 def campaigns() -> QuerySet[ProposalCampaign]:

@@ -339,7 +339,7 @@ def _co_proposers(mobiles: Iterable[str], proposer: User) -> list[User]:
         if not mobile:
             continue
         person = User.objects.filter(username=mobile, is_active=True).first()
-        if person is None or not roles_of(person):
+        if person is None or not selectors.is_member(person):
             raise ServiceError(
                 "co_proposer_unknown",
                 _("No member of this union has the mobile number %(mobile)s."),

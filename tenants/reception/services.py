@@ -19,6 +19,7 @@ from tenants.cases.roles import is_staff_for
 from tenants.cases.services import case_open
 from tenants.events.services import event_emit
 from tenants.notifications.services import notify
+from tenants.users.roles import is_member
 from workershome.errors import Conflict, ServiceError
 
 from .models import ReceptionBooking, ReceptionCancellation, ReceptionSchedule, ReceptionVisit
@@ -176,6 +177,10 @@ def reception_booking_create(
     """
     if member is None or not getattr(member, "is_authenticated", False) or not member.is_active:
         raise ServiceError("booking_sign_in", _("Sign in to book a reception slot."), status=401)
+    if not is_member(member):
+        raise ServiceError(
+            "booking_members_only", _("Reception days are for members of this union."), status=403
+        )
     topic = " ".join((topic or "").split())
     if not topic:
         raise ServiceError(

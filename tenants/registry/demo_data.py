@@ -40,6 +40,14 @@ CASE_DEMO_MODULES = (
     "tenants.incidents.demo",
     "tenants.reception.demo",
     "tenants.contact.demo",
+    "tenants.hardship.demo",  # journey 5: consent, a household file, a medical grant, the monthly visit due
+    "tenants.membership.demo",  # the roster (会员名册), imported from a generated workbook
+    "tenants.committees.demo",  # after the roster: committees, terms, positions held by its members
+    "tenants.groups.demo",
+    "tenants.rooms.demo",  # after the groups (a group books a room); skips times already taken
+    "tenants.library.demo",
+    "tenants.activities.demo",
+    "tenants.training.demo",  # courses with sessions, registers and a certificate
 )
 
 DEMO_PASSWORD = "Demo@2026"

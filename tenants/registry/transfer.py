@@ -105,7 +105,7 @@ def _public_references() -> list[dict[str, str]]:
 
     tenant_apps = labels(settings.TENANT_APPS)
     shared_only = labels(settings.SHARED_APPS) - tenant_apps
-    references = []
+    references: list[dict[str, str]] = []
     for model in apps.get_models():
         if model._meta.app_label not in tenant_apps:
             continue
@@ -115,7 +115,7 @@ def _public_references() -> list[dict[str, str]]:
                 references.append(
                     {
                         "table": model._meta.db_table,
-                        "column": field.column,
+                        "column": str(field.column),
                         "references": related._meta.db_table,
                     }
                 )
@@ -379,7 +379,7 @@ def union_restore(*, path: Path, migrate: bool = True) -> Restored:
             if not media_existed:
                 shutil.rmtree(media_target, ignore_errors=True)
             raise
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend
     return Restored(
         union=union,
         accounts_created=len(created_accounts),

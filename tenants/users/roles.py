@@ -26,7 +26,16 @@ class Role:
 
 
 _ADMIN = "wagtailadmin.access_admin"
-_MEMBERSHIP = ("membership.view_membershiprequest", "membership.change_membershiprequest")
+_MEMBERSHIP = (
+    "membership.view_membershiprequest", "membership.change_membershiprequest",
+    # 会员管理: the roster (import, export) and transfers; 组织建设: committees, terms, positions.
+    "membership.view_member", "membership.add_member", "membership.change_member",
+    "membership.view_membertransfer", "membership.add_membertransfer", "membership.change_membertransfer",
+    "committees.view_committee", "committees.add_committee", "committees.change_committee",
+    "committees.view_term", "committees.add_term", "committees.change_term",
+    "committees.view_position", "committees.add_position", "committees.change_position",
+    "committees.delete_position",
+)  # fmt: skip
 _CASES = ("cases.view_case", "cases.add_case", "cases.change_case")
 # 亮程序: the chairman adopts, adapts and publishes procedures; officers read them.
 _PROCEDURES_VIEW = ("cases.view_procedure",)
@@ -50,29 +59,84 @@ _HEARING = (
 _HEARING_CHAIR = (
     *_HEARING, "contact.view_inboundchannel", "contact.add_inboundchannel", "contact.change_inboundchannel",
 )  # fmt: skip
+# 文体活动: activities, their sign-ups and waiting lists, attendance, photos and summaries.
+_ACTIVITIES = (
+    "activities.view_activity", "activities.add_activity", "activities.change_activity",
+    "activities.view_activitysignup", "activities.change_activitysignup",
+)  # fmt: skip
+# 职工书屋: the catalogue, copies, the lending desk, reservations and the lending rules.
+_LIBRARY = (
+    "library.view_book", "library.add_book", "library.change_book", "library.view_bookcopy",
+    "library.add_bookcopy", "library.change_bookcopy", "library.view_loan", "library.add_loan",
+    "library.change_loan", "library.view_reservation", "library.change_reservation",
+    "library.view_librarysettings", "library.change_librarysettings",
+)  # fmt: skip
+# 兴趣小组 and 场地预约: the groups (their leaders run them day to day), the rooms' booking setups
+# and the bookings officers approve.
+_GROUPS_ROOMS = (
+    "interest_groups.view_interestgroup", "interest_groups.add_interestgroup",
+    "interest_groups.change_interestgroup", "room_booking.view_roombookingrule",
+    "room_booking.add_roombookingrule", "room_booking.change_roombookingrule",
+    "room_booking.view_roombooking", "room_booking.change_roombooking",
+)  # fmt: skip
+# 技能培训: courses and their sessions, enrolments and attendance, certificates.
+_TRAINING = (
+    "training.view_course", "training.add_course", "training.change_course", "training.view_enrolment",
+    "training.change_enrolment", "training.view_certificate", "training.add_certificate",
+)  # fmt: skip
 _MEDIA = (
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
 )  # fmt: skip
 
+VISITOR = "visitor"
+
 UNION_ROLES: tuple[Role, ...] = (
     Role(
         "chairman",
         _("Chairman"),
-        (_ADMIN, *_MEMBERSHIP, *_USERS, *_MEDIA, *_CASES, *_PROCEDURES, *_PROPOSALS, *_HEARING_CHAIR),
+        (
+            _ADMIN,
+            *_MEMBERSHIP,
+            *_USERS,
+            *_MEDIA,
+            *_CASES,
+            *_PROCEDURES,
+            *_PROPOSALS,
+            *_HEARING_CHAIR,
+            *_ACTIVITIES,
+            *_LIBRARY,
+            *_GROUPS_ROOMS,
+            *_TRAINING,
+        ),
         edits_site=True,
     ),
     Role(
         "officer",
         _("Union officer"),
-        (_ADMIN, *_MEMBERSHIP, *_MEDIA, *_CASES, *_PROCEDURES_VIEW, *_PROPOSALS, *_HEARING),
+        (
+            _ADMIN,
+            *_MEMBERSHIP,
+            *_MEDIA,
+            *_CASES,
+            *_PROCEDURES_VIEW,
+            *_PROPOSALS,
+            *_HEARING,
+            *_ACTIVITIES,
+            *_LIBRARY,
+            *_GROUPS_ROOMS,
+            *_TRAINING,
+        ),
         edits_site=True,
     ),
     Role("mediator", _("Mediator"), (_ADMIN, *_CASES)),
     Role("counsellor", _("Counsellor"), (_ADMIN, *_CASES)),
-    Role("librarian", _("Librarian"), (_ADMIN, *_MEDIA)),
+    Role("librarian", _("Librarian"), (_ADMIN, *_MEDIA, *_LIBRARY)),
     Role("editor", _("Site editor"), (_ADMIN, *_MEDIA), edits_site=True),
     Role("member", _("Member")),
+    # A worker of another union who signed in here for an activity open to them: a local user
+    # with no rights and no membership (``is_member`` is false).
+    Role(VISITOR, _("Worker of another union")),
 )
 PORTAL_ROLES: tuple[Role, ...] = (
     Role("city_admin", _("City federation administrator"), (_ADMIN,), edits_site=True),
@@ -80,6 +144,21 @@ PORTAL_ROLES: tuple[Role, ...] = (
     Role("station_staff", _("Service station staff"), (_ADMIN,)),
 )
 ROLE_LABELS = {role.code: role.label for role in (*UNION_ROLES, *PORTAL_ROLES)}
+
+
+def is_member(user) -> bool:
+    """Whether ``user`` belongs to this union: an active local user with any role but
+    ``visitor``. Member-only things (filing as a member, proposals, reception bookings, members'
+    activities) ask this, never just "signed in"."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    codes = getattr(user, "_role_codes", None)  # shared with tenants.cases.roles.roles_of
+    if codes is None:
+        codes = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            codes.add("chairman")
+        user._role_codes = codes
+    return bool(codes - {VISITOR})
 
 
 def _permissions(codes: tuple[str, ...]) -> list[Permission]:

@@ -77,7 +77,7 @@ def _fill(officers, members) -> None:
     now = timezone.now()
     batch = []
     for index in range(TOTAL):
-        kind = rng.choices(list(KINDS), weights=[80, 15, 5])[0]
+        kind = rng.choices(["appeal", "proposal", "warning"], weights=[80, 15, 5])[0]
         opened = now - datetime.timedelta(days=rng.uniform(0, 3 * 365))
         closed = rng.random() < 0.8
         batch.append(Case(

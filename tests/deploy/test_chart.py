@@ -16,7 +16,14 @@ import yaml
 
 CHART = Path(__file__).resolve().parents[2] / "helm" / "workershome"
 KUBERNETES = "1.30.0"
-SECRET_NAMES = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SENSITIVE_DATA_KEYS", "SENTRY_DSN", "METRICS_TOKEN"}
+SECRET_NAMES = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SENSITIVE_DATA_KEYS",
+    "SENTRY_DSN",
+    "METRICS_TOKEN",
+}
 
 
 def production_values() -> dict:
@@ -40,7 +47,9 @@ def by_kind(manifests: list[dict], kind: str) -> dict[str, dict]:
 
 def pod_specs(manifests: list[dict]) -> dict[str, dict]:
     return {
-        m["metadata"]["name"]: m["spec"]["template"]["spec"] for m in manifests if m["kind"] in {"Deployment", "Job"}
+        m["metadata"]["name"]: m["spec"]["template"]["spec"]
+        for m in manifests
+        if m["kind"] in {"Deployment", "Job"}
     }
 
 
@@ -113,7 +122,12 @@ def test_ingress_serves_the_wildcard_custom_domains_and_keeps_no_address_for_ano
     ingresses = by_kind(render(values), "Ingress")
     main = ingresses["wh-workershome"]
     hosts = {rule["host"] for rule in main["spec"]["rules"]}
-    assert hosts == {"ghzj.bjzgh.example.cn", "*.ghzj.bjzgh.example.cn", "ghzj.xinghe-tech.cn", "zgzj.hengtong-wl.cn"}
+    assert hosts == {
+        "ghzj.bjzgh.example.cn",
+        "*.ghzj.bjzgh.example.cn",
+        "ghzj.xinghe-tech.cn",
+        "zgzj.hengtong-wl.cn",
+    }
     tls_hosts = {host for entry in main["spec"]["tls"] for host in entry["hosts"]}
     assert tls_hosts == hosts
     anonymous = ingresses["wh-workershome-anonymous"]

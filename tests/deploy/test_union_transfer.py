@@ -125,7 +125,7 @@ def test_a_union_exported_and_restored_into_an_empty_database_answers_with_its_d
     # And a second restore of the same archive is refused with a clear message, changing nothing
     again = _manage(env, "union_restore", str(archive), "--no-input")
     assert again.returncode != 0
-    assert "already exists" in again.stderr or "已存在" in again.stderr
+    assert union_a.schema_name in again.stderr and "Traceback" not in again.stderr
 
 
 @pytest.mark.django_db

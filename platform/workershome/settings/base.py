@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from workershome.embedded import embedded_database_url
 
@@ -103,7 +104,14 @@ TENANT_APPS = [
     "tenants.incidents",  # 群体性事件预警
     "tenants.reception",  # 主席接待日
     "tenants.contact",  # 联系职工: frontline visits, symposiums, hotline/SMS inbound
+    "tenants.committees",  # 组织建设: committees, terms, positions held by roster members
+    "tenants.privacy",  # PIPL: encrypted fields, masking, the sensitive-data audit log, consent
+    "tenants.hardship",  # 困难职工帮扶: household files, assistance, follow-up visits
     "tenants.activities",  # 文体活动: activities, sign-up, check-in, the calendar
+    "tenants.training",  # 技能培训: courses, sessions, enrolment, attendance, hours, certificates
+    "tenants.library",  # 职工书屋: catalogue, copies, loans, reservations
+    "tenants.groups",  # 兴趣小组: interest groups, members, meetings, posts (label interest_groups)
+    "tenants.rooms",  # 场地预约: booking the home's rooms (label room_booking)
     *WAGTAIL_APPS,
 ]
 
@@ -233,7 +241,36 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "outbox-deliver": {"task": "tenants.events.tasks.outbox_deliver_all", "schedule": 60},
     # Re-send unacknowledged warnings to the district, escalating to the city (public schema).
     "inbox-warnings-resend": {"task": "federation.tasks.inbox_warnings_resend", "schedule": 60},
+    # Committee terms: renewal reminders 6/3/1 months before the end, overdue terms reported (daily).
+    "committee-terms-check": {
+        "task": "tenants.committees.tasks.committee_terms_check_all",
+        "schedule": 24 * 60 * 60,
+    },
+    # 帮扶对象回访: reminders of follow-up visits due and `followup.overdue` events, every union.
+    "hardship-followups-scan": {"task": "tenants.hardship.tasks.followups_scan_all", "schedule": 60 * 60},
+    # Activities that started have their sign-ups counted; those that ended are marked held (once).
+    "activities-mark-held": {
+        "task": "tenants.activities.tasks.activities_mark_held_all",
+        "schedule": 10 * 60,
+    },
+    # 职工书屋: overdue reminders (one per loan per day) and uncollected holds passed on, at 9:00 daily.
+    "library-daily": {
+        "task": "tenants.library.tasks.library_daily_all",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
+# Sensitive personal data (PIPL, tenants/privacy): comma-separated Fernet keys; the first
+# encrypts, all decrypt (put a new key first to rotate). Only dev.py and test.py have a default;
+# production refuses to start without it.
+SENSITIVE_DATA_KEYS = os.environ.get("SENSITIVE_DATA_KEYS", "")
+# 帮扶对象回访: months between follow-up visits by tier (a union may change them in its admin).
+HARDSHIP_FOLLOWUP_MONTHS = {"deep": 1, "relative": 3, "sudden": 3}
+# A household that left the file and falls back within this many months warns the chairman; so
+# does a post-exit visit finding a monthly income per head below the line (yuan).
+HARDSHIP_FALLBACK_MONTHS = int(os.environ.get("HARDSHIP_FALLBACK_MONTHS", "12"))
+HARDSHIP_INCOME_LINE = os.environ.get("HARDSHIP_INCOME_LINE", "1450")
+# One grant larger than this is refused as a typing error (yuan).
+HARDSHIP_MAX_AMOUNT = int(os.environ.get("HARDSHIP_MAX_AMOUNT", "200000"))
 # Collective-incident warnings: re-sent every N minutes until acknowledged, and escalated to the
 # city administrators after M re-sends.
 INCIDENT_WARNING_RESEND_MINUTES = int(os.environ.get("INCIDENT_WARNING_RESEND_MINUTES", "10"))
@@ -249,6 +286,8 @@ OUTBOX_TEST_BARRIER = (
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Only for the activity sign-in of workers of other unions (needs an ``activity`` credential).
+    "tenants.activities.backends.ActivityVisitorBackend",
     "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
@@ -386,6 +425,20 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "tenants.cases.models.Case.Status",
         "AppealCategoryEnum": "tenants.cases.kinds.APPEAL_CATEGORIES",
         "IncidentCategoryEnum": "tenants.incidents.choices.IncidentCategory",
+        "ActivityKindEnum": "tenants.activities.models.ActivityKind",
+        "ActivityStatusEnum": "tenants.activities.models.Activity.Status",
+        "SignupStatusEnum": "tenants.activities.models.ActivitySignup.Status",
+        "RoomKindEnum": "cms.models.RoomKind",
+        "GroupKindEnum": "tenants.groups.models.GroupKind",
+        "RoomBookingStatusEnum": "tenants.rooms.models.RoomBooking.Status",
+        "CourseCategoryEnum": "tenants.training.models.CourseCategory",
+        "CourseSourceEnum": "tenants.training.models.Course.Source",
+        "LibraryClassEnum": "tenants.library.models.LibraryClass",
+        "PositionRoleEnum": "tenants.committees.models.Position.Role",
+        "HardshipKindEnum": "tenants.hardship.models.HardshipKind",
+        "HardshipFileStatusEnum": "tenants.hardship.models.HardshipFile.Status",
+        "AssistanceSourceEnum": "tenants.hardship.models.AssistanceRecord.Source",
+        "FollowUpMethodEnum": "tenants.hardship.models.FollowUpVisit.Method",
     },
 }
 

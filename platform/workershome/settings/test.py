@@ -23,6 +23,8 @@ if _redis:
     # TEST_REDIS_DB moves the range, for several test runs on one machine at once.
     os.environ["REDIS_URL"] = f"{_redis}/{int(os.environ.get('TEST_REDIS_DB', '15')) - _worker_index}"
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Tests only: the same published key as development (tenants/privacy encrypts with it).
+os.environ.setdefault("SENSITIVE_DATA_KEYS", "uNttCzxXKLcgTl72BxvMjV8wc0PydCpnXy6txaNVg5g=")
 os.environ["WORKERSHOME_VAR_DIR"] = os.path.abspath(
     os.path.join(os.path.dirname(__file__), "../../../var/test", _worker)
 )

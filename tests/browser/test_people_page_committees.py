@@ -13,14 +13,8 @@ from tenants.membership import demo as membership_demo
 from tenants.registry.demo_data import UNIONS, officer_person
 from tenants.registry.models import Union
 from tenants.registry.services import union_provision
-from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import credit_code
-
-# The browser tests' fixtures (a real server process, Chromium), shared with this module.
-server = browser_fixtures.server
-browser = browser_fixtures.browser
-chromium_path = browser_fixtures.chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SLUG = "people-board"
