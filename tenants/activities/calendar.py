@@ -8,9 +8,9 @@ first source, registered here.
 
 The calendar page and the union's feed are cached per union until something on the site is
 published (``workershome.page_cache``): saving or deleting an activity refreshes them (the
-signal receivers below); an app whose entries change should call ``page_cache_refresh()`` in
-its services too, or its changes show within the feed's cache time (an hour) and the page
-cache's (``PAGE_CACHE_SECONDS``).
+signal receivers below, for activities, group meetings, courses and course sessions); a new
+source must add its models there, or its changes show only within the feed's cache time (an
+hour) and the page cache's (``PAGE_CACHE_SECONDS``).
 """
 
 from __future__ import annotations
@@ -130,5 +130,12 @@ def _activity_changed(sender=None, instance=None, **kwargs) -> None:
 
 # Lazy senders ("app_label.Model"): this module is imported while apps load (other apps register
 # their sources in ``ready``), before the models may be.
-post_save.connect(_activity_changed, sender="activities.Activity", dispatch_uid="calendar_activity_saved")
-post_delete.connect(_activity_changed, sender="activities.Activity", dispatch_uid="calendar_activity_deleted")
+# The other sources' entries go stale the same way: group meetings, courses and their sessions.
+for _sender in (
+    "activities.Activity",
+    "interest_groups.GroupMeeting",
+    "training.Course",
+    "training.CourseSession",
+):
+    post_save.connect(_activity_changed, sender=_sender, dispatch_uid=f"calendar_saved_{_sender}")
+    post_delete.connect(_activity_changed, sender=_sender, dispatch_uid=f"calendar_deleted_{_sender}")
