@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from workershome.tenancy import on_portal
+
 from .models import (
     BrandIndexPage,
     BrandPhoto,
@@ -205,7 +207,7 @@ def site_chrome(*, request: HttpRequest, page: Page | None = None) -> SiteChrome
         MenuItem(child.title, child.get_url(request) or "", child.url_path)
         for child in site_sections(request=request, home=root)
         if child.show_in_menus
-    ) + tuple(MenuItem(str(title), url, url) for title, url in APP_SECTIONS)
+    ) + (() if on_portal() else tuple(MenuItem(str(title), url, url) for title, url in APP_SECTIONS))
     theme, logo_url, logo_alt = look
     return SiteChrome(theme=theme, logo_url=logo_url, logo_alt=logo_alt, menu=menu)
 
@@ -366,8 +368,6 @@ class IdentityBoard:
 def committee_board() -> dict | None:
     """The union's committees as the site shows them (cached by the committees app), or ``None``
     when it has none yet, or on the portal, which has no committees."""
-    from workershome.tenancy import on_portal
-
     if on_portal():
         return None
     from tenants.committees.selectors import board
