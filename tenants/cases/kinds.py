@@ -21,6 +21,8 @@ class CaseKind(models.TextChoices):
     PROPOSAL = "proposal", _("Rationalisation proposal")
     WARNING = "warning", _("Collective-incident warning")
     HARDSHIP = "hardship", _("Hardship assistance")  # registered by tenants/hardship/kinds.py
+    MEDIATION = "mediation", _("Labour-dispute mediation")  # registered by tenants/mediation/kinds.py
+    COUNSELLING = "counselling", _("Counselling")  # registered by tenants/counselling/kinds.py
 
 
 @dataclass(frozen=True)

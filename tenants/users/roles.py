@@ -145,6 +145,24 @@ PORTAL_ROLES: tuple[Role, ...] = (
 )
 ROLE_LABELS = {role.code: role.label for role in (*UNION_ROLES, *PORTAL_ROLES)}
 
+# Permissions that later apps grant to existing roles, from their ``AppConfig.ready`` (so each
+# app keeps its own grants instead of editing the role table above): role code -> permissions.
+_GRANTS: dict[str, list[str]] = {}
+
+
+def role_permissions_grant(role_code: str, *permissions: str) -> None:
+    """Grant ``permissions`` ("app_label.codename") to the role ``role_code`` in every union
+    (applied by ``role_groups_ensure``, which provisioning and each migrate run). Safe to repeat."""
+    if role_code not in ROLE_LABELS:
+        raise ValueError(f"unknown role {role_code!r}")
+    grants = _GRANTS.setdefault(role_code, [])
+    grants.extend(code for code in permissions if code not in grants)
+
+
+def role_permissions(role: Role) -> tuple[str, ...]:
+    """The role's permissions: its own and those later apps granted it."""
+    return (*role.permissions, *_GRANTS.get(role.code, ()))
+
 
 def is_member(user) -> bool:
     """Whether ``user`` belongs to this union: an active local user with any role but
@@ -190,7 +208,7 @@ def role_groups_ensure(*, roles: tuple[Role, ...] = UNION_ROLES) -> dict[str, Gr
     )
     for role in roles:
         group, _created = Group.objects.get_or_create(name=role.code)
-        permissions = _permissions(role.permissions)
+        permissions = _permissions(role_permissions(role))
         group.permissions.add(*permissions)
         # Wagtail checks image and document permissions per collection, not on the group itself.
         media_collection_permissions_ensure(group, permissions)
