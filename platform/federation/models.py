@@ -6,8 +6,11 @@ scope the city's, districts' and service stations' staff to the part of the city
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.incidents.choices import IncidentCategory, RiskLevel
@@ -175,3 +178,52 @@ class InboxWarningNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Fact(models.Model):
+    """One counted fact a union reported to the federation (数据上报), copied from its outbox.
+
+    The federation layer reads these, never a union's schema: the dashboard, the assessment and
+    the registry's member counts are built from them. A fact holds what the union's outbox event
+    held — its name, when it happened and a payload of kinds, levels, dates and numbers, never a
+    person — plus where the registry placed the union when it arrived. ``event_id`` is the
+    outbox row's id, so copying the same event twice changes nothing (exactly once in effect).
+    """
+
+    event_id = models.UUIDField(_("event"), unique=True, editable=False)
+    union = models.ForeignKey(
+        "registry.Union", on_delete=models.CASCADE, related_name="facts", verbose_name=_("union")
+    )
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    street = models.ForeignKey(
+        Street, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("street")
+    )
+    name = models.CharField(_("event"), max_length=50)
+    occurred_at = models.DateTimeField(_("occurred"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    payload = models.JSONField(_("payload"), default=dict)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        indexes = [
+            models.Index(fields=["name", "occurred_at"], name="fact_name_time"),
+            models.Index(fields=["union", "name", "occurred_at"], name="fact_union_name_time"),
+            models.Index(fields=["received_at"], name="fact_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def lag(self) -> datetime.timedelta:
+        """How long the fact took to reach the federation after it happened."""
+        return self.received_at - self.occurred_at

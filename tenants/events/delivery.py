@@ -12,8 +12,12 @@ marks the row dispatched, all in one transaction. So:
 - handlers write idempotently, keyed on the event id, so even a delivery repeated after a lost
   commit acknowledgement changes nothing.
 
-Events with no handler yet (``case.opened`` and the like, for the federation's fact pipeline of
-a later issue) are left undispatched and untouched.
+Every event is also a counted fact for the federation: a *fact sink* (registered by the
+federation layer with ``fact_sink_register``) receives every delivered event in the same
+transaction. Events with a handler of their own are delivered one per transaction (the sink and
+then the handler); events that are facts only (``case.opened`` and most others) are delivered
+in batches, many rows per transaction, which is what keeps the minute's sweep cheap. Without a
+sink (never in a configured platform) events without a handler are left undispatched.
 """
 
 from __future__ import annotations
@@ -34,7 +38,23 @@ from .models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxEvent], None]
+FactSink = Callable[[list[OutboxEvent]], None]
 _handlers: dict[str, Handler] = {}
+_fact_sinks: list[FactSink] = []
+
+FACT_BATCH_SIZE = 200
+
+
+def fact_sink_register(sink: FactSink) -> None:
+    """Give every delivered event to ``sink(events)`` too, inside the delivery's transaction, in
+    the union's schema; it must be idempotent on the events' ids."""
+    if sink not in _fact_sinks:
+        _fact_sinks.append(sink)
+
+
+def _sink(events: list[OutboxEvent]) -> None:
+    for sink in _fact_sinks:
+        sink(events)
 
 
 def handler_register(name: str, handler: Handler) -> None:
@@ -88,6 +108,7 @@ def _deliver_next(*, event_id: str | None, skip: list[str], picked: list[str]) -
         picked.append(str(event.pk))
         handler = handler_for(event.name)
         assert handler is not None
+        _sink([event])
         handler(event)
         _test_barrier()
         event.dispatched_at = timezone.now()
@@ -96,13 +117,45 @@ def _deliver_next(*, event_id: str | None, skip: list[str], picked: list[str]) -
         return event
 
 
+def _deliver_facts_batch(*, event_id: str | None, size: int) -> list[str]:
+    """Deliver up to ``size`` undelivered facts-only events (no handler of their own) in one
+    transaction: the sink takes them all, then they are marked dispatched together."""
+    if not _fact_sinks:
+        return []
+    with transaction.atomic():
+        rows = OutboxEvent.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True)
+        rows = rows.exclude(name__in=handled_names())
+        if event_id is not None:
+            rows = rows.filter(pk=event_id)
+        events = list(rows.order_by("occurred_at", "pk")[:size])
+        if not events:
+            return []
+        _sink(events)
+        _test_barrier()
+        OutboxEvent.objects.filter(pk__in=[event.pk for event in events]).update(
+            dispatched_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        return [str(event.pk) for event in events]
+
+
 def outbox_deliver_pending(*, event_id: str | None = None, limit: int = 500) -> DeliveryResult:
-    """Deliver this union's undelivered events that have a handler (or only ``event_id``).
+    """Deliver this union's undelivered events (or only ``event_id``): facts-only events in
+    batches, then events with a handler one at a time.
 
     A failing handler rolls back its own event only: the failure is counted on the row
-    (``attempts``) and the other events are still delivered.
+    (``attempts``) and the other events are still delivered. A failing sink fails its batch,
+    which stays undelivered for the next run.
     """
     result = DeliveryResult()
+    while len(result.delivered) < limit:
+        batch = _deliver_facts_batch(
+            event_id=event_id, size=min(FACT_BATCH_SIZE, limit - len(result.delivered))
+        )
+        result.delivered.extend(batch)
+        if len(batch) < FACT_BATCH_SIZE or event_id is not None:
+            break
+    if event_id is not None and result.delivered:
+        return result
     while len(result.delivered) + len(result.failed) < limit:
         picked: list[str] = []
         try:

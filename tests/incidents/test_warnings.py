@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts import sms
 from federation.inbox import inbox_warning_acknowledge, inbox_warnings_resend_due
-from federation.models import InboxWarning, InboxWarningNotice
+from federation.models import Fact, InboxWarning, InboxWarningNotice
 from tenants.cases.models import Case
 from tenants.events.delivery import outbox_deliver_pending
 from tenants.events.models import OutboxEvent
@@ -179,13 +179,15 @@ def test_delivering_twice_makes_exactly_one_inbox_row_and_one_first_notice(
     assert inbox.notices.get().recipients == 1
 
 
-def test_events_without_a_handler_are_left_undispatched(union_a, staff_a):
+def test_events_without_a_handler_of_their_own_are_delivered_as_facts_only(union_a, staff_a):
     report(union_a, staff_a["officer"].user)
     with tenant_context(union_a):
         outbox_deliver_pending()
         opened = OutboxEvent.objects.get(name="case.opened")
-        assert opened.dispatched_at is None and opened.attempts == 0
+        assert opened.dispatched_at is not None and opened.attempts == 1
         assert OutboxEvent.objects.get(name="warning.raised").dispatched_at is not None
+    facts = set(Fact.objects.filter(union=union_a).values_list("name", flat=True))
+    assert {"case.opened", "warning.raised"} <= facts
 
 
 def test_a_failing_handler_leaves_its_event_for_the_next_run_and_counts_the_attempt(
@@ -201,10 +203,12 @@ def test_a_failing_handler_leaves_its_event_for_the_next_run_and_counts_the_atte
     monkeypatch.setattr(delivery, "inbox_warning_receive", broken)
     with tenant_context(union_a):
         result = outbox_deliver_pending()
-        assert result.failed == [str(warning.event_id)] and not result.delivered
+        assert result.failed == [str(warning.event_id)] and str(warning.event_id) not in result.delivered
         event = OutboxEvent.objects.get(pk=warning.event_id)
         assert event.dispatched_at is None and event.attempts == 1
     assert not InboxWarning.objects.exists()
+    # Its fact was rolled back with it: the fact and the inbox row arrive together or not at all.
+    assert not Fact.objects.filter(event_id=warning.event_id).exists()
     monkeypatch.undo()
     with tenant_context(union_a):
         assert outbox_deliver_pending().delivered == [str(warning.event_id)]

@@ -1,0 +1,118 @@
+"""The facts pipeline: every union's outbox, copied into the federation's ``Fact`` table.
+
+``facts_receive`` is the outbox's fact sink (registered in ``apps``): the union's delivery calls
+it inside its transaction, in the union's schema, whose search path reaches the public tables.
+The facts and the outbox rows' "dispatched" marks commit together or not at all, and
+``Fact.event_id`` is unique with conflicts ignored, so a repeated delivery changes nothing.
+
+A few facts also keep the registry up to date (``fact_reaction_register``): the roster's counts
+set the union's member count. Reactions read the facts, never the union's tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tenants.events.models import OutboxEvent
+from tenants.registry.models import Union
+from workershome.tenancy import current_schema
+
+from .models import Fact
+
+Reaction = Callable[[Union], None]
+_reactions: dict[str, Reaction] = {}
+
+
+def fact_reaction_register(name: str, reaction: Reaction) -> None:
+    """Run ``reaction(union)`` after facts called ``name`` arrive from ``union`` (in the same
+    transaction); it must derive its result from the facts, so that it is idempotent."""
+    _reactions[name] = reaction
+
+
+def facts_receive(events: list[OutboxEvent]) -> int:
+    """Copy ``events`` of the current union into the fact table; returns how many were new."""
+    if not events:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("facts_receive must run inside the outbox delivery's transaction")
+    union = Union.objects.only("pk", "district_id", "street_id").get(schema_name=current_schema())
+    now = timezone.now()
+    before = Fact.objects.filter(event_id__in=[event.pk for event in events]).count()
+    Fact.objects.bulk_create(
+        [
+            Fact(
+                event_id=event.pk,
+                union_id=union.pk,
+                district_id=union.district_id,
+                street_id=union.street_id,
+                name=event.name,
+                occurred_at=event.occurred_at,
+                received_at=now,
+                payload=event.payload,
+            )
+            for event in events
+        ],
+        ignore_conflicts=True,
+    )
+    for name in {event.name for event in events} & set(_reactions):
+        _reactions[name](union)
+    return len(events) - before
+
+
+def union_member_count_sync(union: Union) -> None:
+    """The registry's member count is the active members of the union's latest roster count."""
+    latest = (
+        Fact.objects.filter(union_id=union.pk, name="membership.roster_counted")
+        .order_by("-occurred_at", "-pk")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if latest is not None and isinstance(latest.get("active"), int):
+        Union.objects.filter(pk=union.pk).exclude(member_count=latest["active"]).update(
+            member_count=latest["active"]
+        )
+
+
+# --- Reads ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineLag:
+    """How fast facts reach the federation, over the facts received in a window."""
+
+    facts: int
+    p50: datetime.timedelta | None
+    p95: datetime.timedelta | None
+    worst: datetime.timedelta | None
+    last_received_at: datetime.datetime | None
+
+
+def facts_lag(*, since: datetime.datetime | None = None) -> PipelineLag:
+    """The delivery lag (received − occurred) of the facts received since ``since`` (default:
+    the last hour), as percentiles computed by PostgreSQL."""
+    since = since or timezone.now() - datetime.timedelta(hours=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY received_at - occurred_at),
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY received_at - occurred_at),
+                   max(received_at - occurred_at),
+                   (SELECT max(received_at) FROM {Fact._meta.db_table})
+              FROM {Fact._meta.db_table} WHERE received_at >= %s
+            """,
+            [since],
+        )
+        count, p50, p95, worst, last = cursor.fetchone()
+    return PipelineLag(facts=count, p50=p50, p95=p95, worst=worst, last_received_at=last)
+
+
+def facts_of(*, name: str, since: datetime.datetime | None = None) -> QuerySet[Fact]:
+    facts = Fact.objects.filter(name=name)
+    return facts.filter(occurred_at__gte=since) if since is not None else facts
