@@ -227,3 +227,60 @@ class Fact(models.Model):
     def lag(self) -> datetime.timedelta:
         """How long the fact took to reach the federation after it happened."""
         return self.received_at - self.occurred_at
+
+
+class CityActivity(models.Model):
+    """An activity a union opened to other unions' members (or to everyone), as the city
+    calendar lists it (全市活动日历).
+
+    Written from the union's ``activity.listed`` / ``activity.unlisted`` events, so the portal
+    lists it without reading the union's schema; ``listed_from`` is when the latest applied
+    event happened, so an older event delivered late never undoes a newer one. Sign-up happens on
+    the union's own site (``path``), with the worker's one account.
+    """
+
+    class Status(models.TextChoices):
+        LISTED = "listed", _("Listed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    union = models.ForeignKey(
+        "registry.Union", on_delete=models.CASCADE, related_name="city_activities", verbose_name=_("union")
+    )
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    street = models.ForeignKey(
+        Street, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("street")
+    )
+    activity_id = models.PositiveIntegerField(_("activity in the union"))
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20)
+    audience = models.CharField(_("open to"), max_length=20)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    path = models.CharField(_("page on the union's site"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LISTED)
+    listed_from = models.DateTimeField(_("as of"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("activity on the city calendar")
+        verbose_name_plural = _("activities on the city calendar")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "activity_id"], name="city_activity_once_per_union"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="city_activity_times"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="city_activity_upcoming")]
+
+    def __str__(self) -> str:
+        return self.title

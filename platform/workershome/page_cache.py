@@ -22,8 +22,9 @@ def page_cache_generation() -> int:
     return cache.get(GENERATION_KEY) or 0
 
 
-def page_cache_refresh() -> None:
-    """Make every cached page of the current union stale, once the current transaction commits."""
+def page_cache_refresh(*, schema: str | None = None) -> None:
+    """Make every cached page of the current union (or of ``schema``) stale, once the current
+    transaction commits."""
 
     def bump() -> None:
         cache.add(GENERATION_KEY, 0, None)
@@ -32,7 +33,7 @@ def page_cache_refresh() -> None:
         except ValueError:  # evicted between add and incr
             cache.set(GENERATION_KEY, 1, None)
 
-    on_commit_in_schema(bump)
+    on_commit_in_schema(bump, schema=schema)
 
 
 class _GenerationalKeyPrefix:

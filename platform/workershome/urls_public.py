@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include(portal_patterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("calendar/", include("federation.calendar_urls")),
     path("", include(wagtail_urls)),
 ]

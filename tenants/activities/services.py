@@ -195,6 +195,8 @@ def activity_save(*, activity: Activity, by) -> Activity:
         activity.organiser = activity.organiser or by
     activity_check(activity=activity)
     activity.save()
+    if before is not None and before.status == Activity.Status.PUBLISHED:
+        _city_calendar_tell(activity, was_open=before.audience != Audience.MEMBERS)
     if before is not None and activity.status == Activity.Status.PUBLISHED:
         moved = (before.starts_at, before.ends_at, before.room_id, before.place) != (
             activity.starts_at, activity.ends_at, activity.room_id, activity.place,
@@ -227,6 +229,25 @@ def activity_place(activity: Activity) -> str:
     return activity.room.title if activity.room_id and activity.room else activity.place
 
 
+def _city_calendar_tell(activity: Activity, *, was_open: bool) -> None:
+    """Keep the city calendar (全市活动日历) in step: an activity open beyond this union's members
+    is listed there while it is published, with what anyone may read about it (title, kind,
+    times, place, places, its page here) and nothing about who signed up."""
+    is_open = activity.status == Activity.Status.PUBLISHED and activity.audience != Audience.MEMBERS
+    if is_open:
+        event_emit(
+            name="activity.listed",
+            payload={
+                "activity_id": activity.pk, "title": activity.title, "kind": activity.kind,
+                "audience": activity.audience, "starts_at": activity.starts_at.isoformat(),
+                "ends_at": activity.ends_at.isoformat(), "place": activity_place(activity),
+                "capacity": activity.capacity, "path": _url(activity),
+            },
+        )  # fmt: skip
+    elif was_open:
+        event_emit(name="activity.unlisted", payload={"activity_id": activity.pk})
+
+
 @transaction.atomic
 def activity_publish(*, activity: Activity, by) -> Activity:
     """Put a draft on the site, open for sign-up."""
@@ -246,6 +267,7 @@ def activity_publish(*, activity: Activity, by) -> Activity:
             "capacity": activity.capacity, "starts_on": timezone.localtime(activity.starts_at).date().isoformat(),
         },
     )  # fmt: skip
+    _city_calendar_tell(activity, was_open=False)
     return activity
 
 
@@ -285,6 +307,7 @@ def activity_cancel(*, activity: Activity, reason: str, by) -> Activity:
             name="activity.cancelled",
             payload={"activity_id": activity.pk, "kind": activity.kind, "signups": len(people)},
         )
+        _city_calendar_tell(activity, was_open=activity.audience != Audience.MEMBERS)
     return activity
 
 

@@ -430,6 +430,12 @@ def _union_seed(
         site_demo_fill(spec=spec, index=index)
         for module in CASE_DEMO_MODULES:
             import_module(module).demo_fill(spec=spec, index=index)
+        # The federation's figures come from facts: deliver what the demo wrote now, even
+        # where no worker runs the outbox sweep (the demo's runserver has none).
+        from tenants.events.delivery import outbox_deliver_pending
+
+        while outbox_deliver_pending(limit=2000).delivered:
+            pass
     return union, created
 
 
