@@ -10,14 +10,43 @@ from rest_framework.routers import DefaultRouter
 
 from .activities import ActivityViewSet
 from .appeals import AppealCreateView, AppealFollowView, AppealRateView
+from .appraisal import AppraisalRoundViewSet, MemberAppraisalViewSet
+from .archives import ArchiveItemViewSet
 from .cases import CaseViewSet, ProcedureViewSet
 from .committees import CommitteeViewSet, PositionViewSet
+from .congress import (
+    CongressMotionViewSet,
+    CongressSessionViewSet,
+    DelegateMotionViewSet,
+    DisclosureManageViewSet,
+    DisclosureViewSet,
+    ResolutionViewSet,
+)
 from .contact import ContactActivityViewSet, InboundMessageView, RaisedIssueViewSet
+from .counselling import (
+    CounsellingLectureViewSet,
+    CounsellingSlotViewSet,
+    CounsellorAppointmentViewSet,
+    CounsellorViewSet,
+    MyAppointmentViewSet,
+)
+from .elections import BallotViewSet, ElectionPlanViewSet
 from .groups import GroupJoinRequestViewSet, InterestGroupViewSet
 from .hardship import HardshipConsentViewSet, HardshipFileViewSet
 from .incidents import IncidentWarningViewSet
+from .job_referrals import ReferralViewSet
 from .library import DeskLoanViewSet, LibraryBookViewSet, MyLoanViewSet, MyReservationViewSet
+from .mechanisms import (
+    ActivistViewSet,
+    InfoReportViewSet,
+    JointMeetingViewSet,
+    PartnerViewSet,
+    StaffAppraisalViewSet,
+    StaffDutyViewSet,
+)
+from .mediation import ConsultationViewSet, MediationCaseViewSet
 from .members import MemberTransferViewSet, MemberViewSet
+from .plans import PlanItemViewSet, WorkPlanViewSet
 from .proposals import ProposalCampaignViewSet, ProposalResultsViewSet, ProposalScoreViewSet, ProposalViewSet
 from .reception import (
     ReceptionBookingViewSet,
@@ -73,6 +102,18 @@ tenant_router.register("members", MemberViewSet, basename="member")
 tenant_router.register("member-transfers", MemberTransferViewSet, basename="member-transfer")
 tenant_router.register("committees", CommitteeViewSet, basename="committee")
 tenant_router.register("committee-positions", PositionViewSet, basename="committee-position")
+tenant_router.register("elections/plans", ElectionPlanViewSet, basename="election-plan")
+tenant_router.register("elections/ballots", BallotViewSet, basename="election-ballot")
+tenant_router.register("congress/sessions", CongressSessionViewSet, basename="congress-session")
+tenant_router.register("congress/motions", CongressMotionViewSet, basename="congress-motion")
+tenant_router.register("congress/my-motions", DelegateMotionViewSet, basename="congress-my-motion")
+tenant_router.register(
+    "congress/disclosures/manage", DisclosureManageViewSet, basename="congress-disclosure-manage"
+)
+tenant_router.register("congress/disclosures", DisclosureViewSet, basename="congress-disclosure")
+tenant_router.register("congress/resolutions", ResolutionViewSet, basename="congress-resolution")
+tenant_router.register("appraisal/rounds", AppraisalRoundViewSet, basename="appraisal-round")
+tenant_router.register("appraisal/my-rounds", MemberAppraisalViewSet, basename="appraisal-my-round")
 tenant_router.register("activities", ActivityViewSet, basename="activity")
 tenant_router.register("training/courses", TrainingCourseViewSet, basename="training-course")
 tenant_router.register("training/enrolments", TrainingEnrolmentViewSet, basename="training-enrolment")
@@ -89,6 +130,27 @@ tenant_router.register("room-bookings/manage", RoomBookingManageViewSet, basenam
 tenant_router.register("room-bookings", RoomBookingViewSet, basename="room-booking")
 tenant_router.register("hardship/files", HardshipFileViewSet, basename="hardship-file")
 tenant_router.register("hardship/consents", HardshipConsentViewSet, basename="hardship-consent")
+tenant_router.register("plans", WorkPlanViewSet, basename="work-plan")
+tenant_router.register("plan-items", PlanItemViewSet, basename="plan-item")
+tenant_router.register("mechanisms/joint-meetings", JointMeetingViewSet, basename="joint-meeting")
+tenant_router.register("mechanisms/partners", PartnerViewSet, basename="partner-organisation")
+tenant_router.register("mechanisms/activists", ActivistViewSet, basename="activist")
+tenant_router.register("mechanisms/staff-duties", StaffDutyViewSet, basename="staff-duty")
+tenant_router.register("mechanisms/reports", InfoReportViewSet, basename="info-report")
+tenant_router.register("mechanisms/staff-appraisals", StaffAppraisalViewSet, basename="staff-appraisal")
+tenant_router.register("mediation/cases", MediationCaseViewSet, basename="mediation-case")
+tenant_router.register("mediation/consultations", ConsultationViewSet, basename="mediation-consultation")
+tenant_router.register("counselling/counsellors", CounsellorViewSet, basename="counselling-counsellor")
+tenant_router.register("counselling/slots", CounsellingSlotViewSet, basename="counselling-slot")
+tenant_router.register(
+    "counselling/my-appointments", MyAppointmentViewSet, basename="counselling-my-appointment"
+)
+tenant_router.register(
+    "counselling/appointments", CounsellorAppointmentViewSet, basename="counselling-appointment"
+)
+tenant_router.register("counselling/lectures", CounsellingLectureViewSet, basename="counselling-lecture")
+tenant_router.register("job-referrals", ReferralViewSet, basename="job-referral")
+tenant_router.register("archives/items", ArchiveItemViewSet, basename="archive-item")
 tenant_extra: Patterns = []
 tenant_extra += [path("v1/inbound/messages/", InboundMessageView.as_view(), name="inbound-message")]
 tenant_extra += [

@@ -218,6 +218,10 @@ class PeoplePage(SectionPage):
                 FieldPanel("chairman_photo"),
             ],
             heading=_("Chairman's public contact"),
+            help_text=_(
+                "Once the union committee's chairman is entered under 组织建设 (committees), the site "
+                "shows that chairman's public contact and the committees instead of these fields."
+            ),
         ),
         InlinePanel("staff", label=_("Staff and committee members")),
     ]

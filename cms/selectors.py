@@ -176,6 +176,9 @@ APP_SECTIONS = (
     (_("Training"), "/training/"),
     (_("Workers' library"), "/library/"),
     (_("Room booking"), "/room-booking/"),
+    (_("Work plan"), "/plan/"),
+    (_("Counselling"), "/counselling/"),
+    (_("Archives"), "/archives/"),
 )
 
 

@@ -35,5 +35,13 @@ urlpatterns = [
     path("my/bookings/", include("tenants.rooms.urls_my")),
     path("library/", include("tenants.library.urls")),
     path("my/library/", include("tenants.library.urls_my")),
+    path("counselling/", include("tenants.counselling.urls")),
+    path("my/counselling/", include("tenants.counselling.urls_my")),
+    path("archives/", include("tenants.archives.urls")),
+    path("plan/", include("tenants.plans.urls")),
+    path("my/mediation/", include("tenants.mediation.urls_my")),
+    path("congress/", include("tenants.congress.urls")),
+    path("appraisal/", include("tenants.appraisal.urls")),
+    path("elections/", include("tenants.elections.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -76,6 +76,21 @@ def _my_links(user) -> list[MyLink]:
             MyLink(_("My training"), "/my/training/", _("Courses, hours and certificates")),
             MyLink(_("My bookings"), "/my/bookings/", _("Rooms you booked")),
             MyLink(_("My library"), "/my/library/", _("Books on loan and reservations")),
+            MyLink(_("Elections"), "/elections/", _("Vote by secret ballot and check your receipt")),
+            MyLink(
+                _("Workers' congress"),
+                "/congress/",
+                _("Motions, resolutions and what the employer discloses"),
+            ),
+            MyLink(
+                _("Democratic appraisal"), "/appraisal/", _("Rate the union's leaders and work, anonymously")
+            ),
+            MyLink(_("My counselling appointments"), "/my/counselling/", _("Talks booked with a counsellor")),
+            MyLink(
+                _("Legal advice and mediation"),
+                "/my/mediation/",
+                _("Ask a legal question; your mediation cases"),
+            ),
             MyLink(
                 _("My sensitive records"),
                 "/my/privacy/",

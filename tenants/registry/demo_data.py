@@ -41,13 +41,22 @@ CASE_DEMO_MODULES = (
     "tenants.reception.demo",
     "tenants.contact.demo",
     "tenants.hardship.demo",  # journey 5: consent, a household file, a medical grant, the monthly visit due
+    "tenants.mediation.demo",  # journey 6: a consultation, a settled case with its agreement, a referral
     "tenants.membership.demo",  # the roster (会员名册), imported from a generated workbook
     "tenants.committees.demo",  # after the roster: committees, terms, positions held by its members
+    "tenants.elections.demo",  # after the committees: the renewal's plan, approval and ballot
+    "tenants.congress.demo",  # delegates from the roster; motions, replies, a resolution
+    "tenants.appraisal.demo",  # after the committees: their leaders are the subjects rated
+    "tenants.plans.demo",  # this year's work plan and last year's with its summary
+    "tenants.mechanisms.demo",  # joint meetings, partners, activists, staff duties, reports sent up
     "tenants.groups.demo",
     "tenants.rooms.demo",  # after the groups (a group books a room); skips times already taken
     "tenants.library.demo",
     "tenants.activities.demo",
+    "tenants.counselling.demo",  # after the activities: counsellors, slots, a lecture next week
     "tenants.training.demo",  # courses with sessions, registers and a certificate
+    "tenants.job_referrals.demo",  # after the training courses it refers workers to
+    "tenants.archives.demo",  # last: files the activities' summaries, rules and minutes
 )
 
 DEMO_PASSWORD = "Demo@2026"

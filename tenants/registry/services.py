@@ -173,6 +173,10 @@ def _schema_create(union: Union) -> None:
             status=503,
         )
     schema_create_from_snapshot(union.schema_name)
+    # The audit table goes to the owner role where the application runs as its own role
+    # (registry migration 0003; a no-op where both are one role).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.workershome_audit_protect(%s)", [union.schema_name])
     use_public_schema()
 
 

@@ -98,3 +98,25 @@ def test_another_unions_privacy_page_shows_nothing_of_this_union(union_a, union_
     client = signed_in(client_for(union_b), people["worker"])
     html = client.get("/my/privacy/").content.decode()
     assert file.reference not in html and "建立困难职工帮扶档案" not in html
+
+
+def test_a_worker_withdraws_their_own_consent_on_their_privacy_page(union_a, people, consent, client_for):
+    """Given a worker's consent, when they press withdraw on /my/privacy/, then it is withdrawn
+    and no new file can be opened under it; another person's consent cannot be withdrawn by
+    them (404), nor by a GET."""
+    client = signed_in(client_for(union_a), people["worker"])
+    assert f"/my/privacy/consents/{consent.pk}/withdraw/" in client.get("/my/privacy/").content.decode()
+    assert client.get(f"/my/privacy/consents/{consent.pk}/withdraw/").status_code == 405
+
+    other = signed_in(client_for(union_a), people["officer"])
+    assert other.post(f"/my/privacy/consents/{consent.pk}/withdraw/").status_code == 404
+    with tenant_context(union_a):
+        assert Consent.objects.get(pk=consent.pk).withdrawn_at is None
+
+    response = client.post(f"/my/privacy/consents/{consent.pk}/withdraw/", follow=True)
+    assert response.status_code == 200 and "撤回" in response.content.decode()
+    with tenant_context(union_a):
+        assert Consent.objects.get(pk=consent.pk).withdrawn_at is not None
+        with pytest.raises(ServiceError) as error:
+            open_file(people)
+        assert error.value.code == "consent_required"

@@ -70,6 +70,8 @@ SHARED_APPS = [
     "django_tenants",
     "tenants.registry",  # tenants/registry: the Union tenant and its domains
     "federation",  # platform/federation: districts, streets, the federation layer
+    "reporting",  # platform/reporting: information reports (信息报送) the unions sent up
+    "approvals",  # platform/approvals: upward approvals (上级审批) the unions ask their district for
     "accounts",  # platform/accounts: one global account per person
     "tenants.users",  # tenants/users: the local User linked to an account (public and every union)
     "django.contrib.contenttypes",
@@ -107,6 +109,15 @@ TENANT_APPS = [
     "tenants.committees",  # 组织建设: committees, terms, positions held by roster members
     "tenants.privacy",  # PIPL: encrypted fields, masking, the sensitive-data audit log, consent
     "tenants.hardship",  # 困难职工帮扶: household files, assistance, follow-up visits
+    "tenants.elections",  # 民主选举: election plans, approval, secret ballot, tally, new term
+    "tenants.mediation",  # 劳动争议调解: legal consultations, mediation cases, agreements (PDF)
+    "tenants.congress",  # 职代会: sessions, delegates and quorum, motions and replies, resolutions, 厂务公开
+    "tenants.appraisal",  # 民主评议: anonymous ratings of leaders and work, small groups suppressed
+    "tenants.plans",  # 年度工作计划: the annual work plan, its items and year-end summary (label work_plans)
+    "tenants.mechanisms",  # 工作机制: joint meetings, partners, activists, duties, reports, appraisal
+    "tenants.counselling",  # 心理疏导: counsellors, slots, appointments, session notes, lectures
+    "tenants.job_referrals",  # 技能培训推荐、职业介绍: referrals to training and jobs, outcomes
+    "tenants.archives",  # 档案管理: archive items by category and year, retention, access, catalogue
     "tenants.activities",  # 文体活动: activities, sign-up, check-in, the calendar
     "tenants.training",  # 技能培训: courses, sessions, enrolment, attendance, hours, certificates
     "tenants.library",  # 职工书屋: catalogue, copies, loans, reservations
@@ -246,17 +257,53 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tenants.committees.tasks.committee_terms_check_all",
         "schedule": 24 * 60 * 60,
     },
+    # 年度工作计划: the January reminder when this year's plan is missing, overdue items (daily).
+    "work-plans-check": {
+        "task": "tenants.plans.tasks.work_plans_check_all",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # 职代会: motion replies due soon / overdue, and the yearly session check (daily).
+    "congress-check": {
+        "task": "tenants.congress.tasks.congress_check_all",
+        "schedule": crontab(hour=8, minute=40),
+    },
+    # 民主评议: a closed round reported to the federation once, with how many took part (hourly).
+    "appraisal-rounds-closed": {
+        "task": "tenants.appraisal.tasks.appraisal_rounds_closed_report_all",
+        "schedule": 60 * 60,
+    },
     # 帮扶对象回访: reminders of follow-up visits due and `followup.overdue` events, every union.
     "hardship-followups-scan": {"task": "tenants.hardship.tasks.followups_scan_all", "schedule": 60 * 60},
+    # 民主选举: close online ballots whose time is up; apply district decisions whose task was lost.
+    "elections-sweep": {"task": "tenants.elections.tasks.elections_sweep_all", "schedule": 5 * 60},
+    "mediation-limits-scan": {
+        "task": "tenants.mediation.tasks.mediation_limits_scan_all",
+        "schedule": 60 * 60,
+    },
     # Activities that started have their sign-ups counted; those that ended are marked held (once).
     "activities-mark-held": {
         "task": "tenants.activities.tasks.activities_mark_held_all",
         "schedule": 10 * 60,
     },
     # 职工书屋: overdue reminders (one per loan per day) and uncollected holds passed on, at 9:00 daily.
+    # 心理疏导: appointment reminders a day before, and counselling lectures held counted (once each).
+    "counselling-periodic": {
+        "task": "tenants.counselling.tasks.counselling_periodic_all",
+        "schedule": 15 * 60,
+    },
+    # 职业介绍: reminders of referral follow-ups due (once per due date), hourly.
+    "job-referrals-follow-ups": {
+        "task": "tenants.job_referrals.tasks.referral_follow_ups_remind_all",
+        "schedule": 60 * 60,
+    },
     "library-daily": {
         "task": "tenants.library.tasks.library_daily_all",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # 档案管理: last year's and this year's archive coverage reported upward (only when it changed).
+    "archives-years-report": {
+        "task": "tenants.archives.tasks.archive_years_report_all",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # Sensitive personal data (PIPL, tenants/privacy): comma-separated Fernet keys; the first
@@ -439,6 +486,38 @@ SPECTACULAR_SETTINGS = {
         "HardshipFileStatusEnum": "tenants.hardship.models.HardshipFile.Status",
         "AssistanceSourceEnum": "tenants.hardship.models.AssistanceRecord.Source",
         "FollowUpMethodEnum": "tenants.hardship.models.FollowUpVisit.Method",
+        "CounsellingAppointmentStatusEnum": "tenants.counselling.models.Appointment.Status",
+        "ReferralKindEnum": "tenants.job_referrals.models.Referral.Kind",
+        "ReferralOutcomeEnum": "tenants.job_referrals.models.Referral.Outcome",
+        "MediationClaimKindEnum": "tenants.mediation.models.ClaimKind",
+        "ConsultationChannelEnum": "tenants.mediation.models.Consultation.Channel",
+        "ChannelEnum": "tenants.cases.models.Case.Channel",  # the name it had before consultations
+        "ConsultationStatusEnum": "tenants.mediation.models.Consultation.Status",
+        "MediationCaseStatusEnum": "tenants.mediation.models.MediationCase.Status",
+        "MediationOutcomeEnum": "tenants.mediation.models.MediationCase.Outcome",
+        "MediationReferralTargetEnum": "tenants.mediation.models.MediationCase.ReferralTarget",
+        "MediationRespondentKindEnum": "tenants.mediation.models.MediationCase.RespondentKind",
+        "ArchiveCategoryEnum": "tenants.archives.models.ArchiveCategory",
+        "ArchiveKindEnum": "tenants.archives.models.ArchiveKind",
+        "ArchiveRetentionEnum": "tenants.archives.models.Retention",
+        "ArchiveAccessEnum": "tenants.archives.models.AccessLevel",
+        "ArchiveBundleStatusEnum": "tenants.archives.models.ArchiveBundle.Status",
+        "CongressSessionStatusEnum": "tenants.congress.models.CongressSession.Status",
+        "MotionStatusEnum": "tenants.congress.models.Motion.Status",
+        "MotionReviewDecisionEnum": "tenants.congress.services.REVIEW_DECISION_CHOICES",
+        "SatisfactionEnum": "tenants.congress.models.Satisfaction",  # also 民主评议's ratings (same values)
+        "ResolutionMethodEnum": "tenants.congress.models.Resolution.Method",
+        "DisclosureCategoryEnum": "tenants.congress.models.DisclosureItem.Category",
+        "AppraisalSubjectKindEnum": "tenants.appraisal.models.AppraisalSubject.Kind",
+        "ElectionMethodEnum": "tenants.elections.models.ElectionPlan.Method",
+        "ElectionPlanStatusEnum": "tenants.elections.models.ElectionPlan.Status",
+        "ElectionMajorityBaseEnum": "tenants.elections.models.ElectionPlan.MajorityBase",
+        "TermYearsEnum": "tenants.committees.models.Term.Years",
+        "PlanItemCategoryEnum": "tenants.plans.models.PlanItem.Category",
+        "PlanItemStatusEnum": "tenants.plans.models.PlanItem.Status",
+        "InfoReportCategoryEnum": "tenants.mechanisms.models.InfoReport.Category",
+        "StaffAppraisalRatingEnum": "tenants.mechanisms.models.StaffAppraisal.Rating",
+        "PartnerServiceEnum": "tenants.mechanisms.models.PartnerOrganisation.Service",
     },
 }
 
@@ -476,6 +555,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF it lays out
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,33 @@
+"""Which received reports a federation user may see: a city administrator all of them, a
+district administrator those of the unions in their districts, nobody else any."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from federation.models import FederationRole
+from workershome.tenancy import on_portal
+
+from .models import ReceivedReport
+
+
+def received_reports_visible_to(user) -> QuerySet[ReceivedReport]:
+    reports = ReceivedReport.objects.select_related("union", "district")
+    if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
+        return reports.none()
+    roles = list(user.federation_roles.all())
+    if any(role.kind == FederationRole.Kind.CITY_ADMIN for role in roles):
+        return reports
+    districts = [role.district_id for role in roles if role.kind == FederationRole.Kind.DISTRICT_ADMIN]
+    return reports.filter(district_id__in=districts) if districts else reports.none()
+
+
+def may_view_reports(user) -> bool:
+    return bool(
+        on_portal()
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.federation_roles.filter(
+            kind__in=(FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
+        ).exists()
+    )
