@@ -37,8 +37,8 @@ from .models import OutboxEvent
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[OutboxEvent], None]
-FactSink = Callable[[list[OutboxEvent]], None]
+Handler = Callable[[OutboxEvent], object]
+FactSink = Callable[[list[OutboxEvent]], object]
 _handlers: dict[str, Handler] = {}
 _fact_sinks: list[FactSink] = []
 

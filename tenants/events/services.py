@@ -7,6 +7,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from workershome.tenancy import current_schema
 
 from .models import OutboxEvent
 
@@ -30,4 +33,29 @@ def event_emit(
         raise ValueError(f"personal data in event payload: {sorted(leaked)}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_emit must run inside the transaction of the change it records")
-    return OutboxEvent.objects.create(name=name, payload=payload, occurred_at=at or timezone.now())
+    event = OutboxEvent.objects.create(name=name, payload=payload, occurred_at=at or timezone.now())
+    _delivery_schedule()
+    return event
+
+
+def _delivery_schedule() -> None:
+    """Deliver the union's outbox once the current transaction commits: one task per
+    transaction, however many events it wrote (the minute's sweep delivers anything whose task
+    is lost). Pending commit hooks are searched for ours, so a rolled-back transaction or
+    savepoint, which drops its hooks, leaves nothing stale behind."""
+    connection = transaction.get_connection()
+    schema = current_schema()
+    if any(
+        getattr(hook, "outbox_schema", None) == schema for _sids, hook, _robust in connection.run_on_commit
+    ):
+        return
+
+    def deliver() -> None:
+        from .tasks import outbox_deliver
+
+        with schema_context(schema):
+            outbox_deliver.delay()
+
+    deliver.outbox_schema = schema  # type: ignore[attr-defined]
+    # robust: a broker that is down must not turn the committed change into an error page.
+    transaction.on_commit(deliver, robust=True)

@@ -32,6 +32,15 @@ def deliver(union) -> list[str]:
         return outbox_deliver_pending().delivered
 
 
+@pytest.fixture(autouse=True)
+def _no_earlier_facts(union_a, union_b):
+    """Start from empty outboxes and no facts: setting a union up writes events of its own."""
+    for union in (union_a, union_b):
+        with tenant_context(union):
+            OutboxEvent.objects.all().delete()
+    Fact.objects.all().delete()
+
+
 def test_a_unions_events_become_facts_placed_by_the_registry(union_a):
     """Given a union in a district and street, when its events are delivered, then each is one
     fact carrying its name, time and payload and where the registry places the union."""
@@ -125,3 +134,43 @@ def test_backfill_copies_events_delivered_before_the_pipeline_existed(union_a):
     call_command("facts_backfill", "--no-progress", verbosity=0)
     call_command("facts_backfill", "--no-progress", verbosity=0)
     assert Fact.objects.filter(union=union_a, name="warning.raised.old").count() == 1
+
+
+def pending_deliveries(schema: str) -> list:
+    """The outbox deliveries the current transaction will queue when it commits."""
+    return [
+        hook
+        for _sids, hook, _robust in transaction.get_connection().run_on_commit
+        if getattr(hook, "outbox_schema", None) == schema
+    ]
+
+
+def test_a_commit_delivers_its_events_at_once(union_a):
+    """Given a transaction that writes three events, then its commit queues one delivery (not
+    three), which delivers them all without waiting for the sweep; a rolled-back savepoint
+    takes its delivery with it."""
+    schema = union_a.schema_name
+    connection = transaction.get_connection()
+    with tenant_context(union_a):
+        connection.run_on_commit[:] = []  # as after a commit: nothing pending
+        with transaction.atomic():
+            for kind in ("appeal", "proposal", "warning"):
+                event_emit(name="case.opened", payload={"kind": kind})
+        hooks = pending_deliveries(schema)
+        assert len(hooks) == 1
+        hooks[0]()  # what the commit runs (Celery is eager in tests)
+        assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+    assert Fact.objects.filter(union=union_a, name="case.opened").count() == 3
+
+    with tenant_context(union_a):
+        connection.run_on_commit[:] = []
+        try:
+            with transaction.atomic():
+                event_emit(name="case.opened", payload={"kind": "appeal"})
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert pending_deliveries(schema) == []
+        with transaction.atomic():
+            event_emit(name="case.opened", payload={"kind": "appeal"})
+        assert len(pending_deliveries(schema)) == 1

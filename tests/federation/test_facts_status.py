@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def facts(union, *lags_in_seconds: int) -> None:
+    Fact.objects.all().delete()  # only these: setting unions up writes facts of its own
     now = timezone.now()
     for seconds in lags_in_seconds:
         Fact.objects.create(
