@@ -55,6 +55,8 @@ from .reception import (
     ReceptionVisitViewSet,
 )
 from .rooms import RoomBookingManageViewSet, RoomBookingViewSet, RoomViewSet
+from .stations import ServiceStationViewSet, StationReferralViewSet
+from .syndication import FederationNoticeViewSet
 from .training import (
     CertificateCheckView,
     TrainingCertificateViewSet,
@@ -81,11 +83,14 @@ def _api(urlconf: str, extra: Patterns) -> tuple[Patterns, str]:
 
 portal_router = DefaultRouter()
 portal_router.register("unions", UnionViewSet, basename="union")
+portal_router.register("stations", ServiceStationViewSet, basename="station")
+portal_router.register("station-referrals", StationReferralViewSet, basename="station-referral")
 
 # A union's own API. Each area registers its viewsets here (one line each) and adds plain
 # views to tenant_extra.
 tenant_router = DefaultRouter()
 tenant_router.register("cases", CaseViewSet, basename="case")
+tenant_router.register("federation-notices", FederationNoticeViewSet, basename="federation-notice")
 tenant_router.register("procedures", ProcedureViewSet, basename="procedure")
 tenant_router.register("incident-warnings", IncidentWarningViewSet, basename="incident-warning")
 tenant_router.register("proposal-campaigns", ProposalCampaignViewSet, basename="proposal-campaign")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -462,3 +463,29 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     label = gettext("Docking with sister unions, stations and the federation")
     pending("docking", "docking", label, detail)
     return Checklist(items=items)
+
+
+@transaction.atomic
+def home_checklist_report(*, today: datetime.date | None = None) -> dict[str, object] | None:
+    """Report the home's checklist to the federation as the fact ``home.checklist_counted``.
+
+    The federation's assessment (职工之家建设考核) scores 五亮 and 六有 from it and never reads
+    the union's schema. The payload holds only stable codes and states (no labels, no people).
+    A schema without a home page reports nothing and returns ``None``.
+    """
+    from tenants.events.services import event_emit
+
+    checklist = home_checklist(today=today)
+    if not checklist.items:
+        return None
+    payload: dict[str, object] = {
+        "items": [
+            {"code": item.code, "requirement": item.requirement, "status": item.status, "ok": item.ok}
+            for item in checklist.items
+        ],
+        "done": checklist.done,
+        "missing": checklist.missing,
+        "total": checklist.total,
+    }
+    event_emit(name="home.checklist_counted", payload=payload)
+    return payload

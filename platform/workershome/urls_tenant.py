@@ -43,5 +43,6 @@ urlpatterns = [
     path("congress/", include("tenants.congress.urls")),
     path("appraisal/", include("tenants.appraisal.urls")),
     path("elections/", include("tenants.elections.urls")),
+    path("notices/", include("syndication.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -34,6 +34,7 @@ from .validators import credit_code_check_char
 
 # Each union app's demo content: ``demo_fill(spec=, index=)``, run in the union's schema, idempotent.
 CASE_DEMO_MODULES = (
+    "syndication.demo",  # the federation's notices, published once (on the first union's run)
     "tenants.cases.demo",
     "tenants.appeals.demo",
     "tenants.proposals.demo",
@@ -42,6 +43,7 @@ CASE_DEMO_MODULES = (
     "tenants.contact.demo",
     "tenants.hardship.demo",  # journey 5: consent, a household file, a medical grant, the monthly visit due
     "tenants.mediation.demo",  # journey 6: a consultation, a settled case with its agreement, a referral
+    "tenants.referrals_out.demo",  # journey 6's end: the failed case goes to the street station
     "tenants.membership.demo",  # the roster (会员名册), imported from a generated workbook
     "tenants.committees.demo",  # after the roster: committees, terms, positions held by its members
     "tenants.elections.demo",  # after the committees: the renewal's plan, approval and ballot
@@ -56,7 +58,8 @@ CASE_DEMO_MODULES = (
     "tenants.counselling.demo",  # after the activities: counsellors, slots, a lecture next week
     "tenants.training.demo",  # courses with sessions, registers and a certificate
     "tenants.job_referrals.demo",  # after the training courses it refers workers to
-    "tenants.archives.demo",  # last: files the activities' summaries, rules and minutes
+    "tenants.archives.demo",  # files the activities' summaries, rules and minutes
+    "assessment.demo",  # last: scores the union from the facts everything above wrote
 )
 
 DEMO_PASSWORD = "Demo@2026"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import Account
-from federation.models import InboxWarning
+from federation.models import Fact, InboxWarning
 from tenants.cases.models import Case, Procedure
 from tenants.events.models import OutboxEvent
 from tenants.events.tasks import outbox_deliver_all
@@ -194,7 +194,11 @@ def _clean_up(union: Union, made: dict) -> None:
             InboxWarning.objects.filter(event_id__in=event_ids).delete()
         warnings.delete()
         if "since" in made:
-            OutboxEvent.objects.filter(occurred_at__gte=made["since"]).delete()
+            events = OutboxEvent.objects.filter(occurred_at__gte=made["since"])
+            event_ids = list(events.values_list("pk", flat=True))
+            with schema_context("public"):  # the facts the worker delivered, committed too
+                Fact.objects.filter(event_id__in=event_ids).delete()
+            events.delete()
         Case.objects.filter(pk__in=case_ids).delete()
         Notification.objects.filter(pk__gt=made.get("notifications", 0)).delete()
         Procedure.objects.exclude(pk__in=made.get("procedures", set())).delete()

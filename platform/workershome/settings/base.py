@@ -70,6 +70,9 @@ SHARED_APPS = [
     "django_tenants",
     "tenants.registry",  # tenants/registry: the Union tenant and its domains
     "federation",  # platform/federation: districts, streets, the federation layer
+    "syndication",  # platform/syndication: federation notices and policies pushed to unions' sites
+    "assessment",  # platform/assessment: the yearly Workers' Home assessment (职工之家建设考核)
+    "stations",  # platform/stations: street service stations and the referrals unions send them
     "reporting",  # platform/reporting: information reports (信息报送) the unions sent up
     "approvals",  # platform/approvals: upward approvals (上级审批) the unions ask their district for
     "accounts",  # platform/accounts: one global account per person
@@ -109,6 +112,7 @@ TENANT_APPS = [
     "tenants.committees",  # 组织建设: committees, terms, positions held by roster members
     "tenants.privacy",  # PIPL: encrypted fields, masking, the sensitive-data audit log, consent
     "tenants.hardship",  # 困难职工帮扶: household files, assistance, follow-up visits
+    "tenants.referrals_out",  # 转介街道服务站: cases the union refers to its street's station
     "tenants.elections",  # 民主选举: election plans, approval, secret ballot, tally, new term
     "tenants.mediation",  # 劳动争议调解: legal consultations, mediation cases, agreements (PDF)
     "tenants.congress",  # 职代会: sessions, delegates and quorum, motions and replies, resolutions, 厂务公开
@@ -250,6 +254,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "inbound-nonces-prune": {"task": "tenants.contact.tasks.inbound_nonces_prune_all", "schedule": 60 * 60},
     # A warning is never lost: sweep every union's outbox for events left undelivered.
     "outbox-deliver": {"task": "tenants.events.tasks.outbox_deliver_all", "schedule": 60},
+    # The home checklist reported to the federation daily, for the assessment (职工之家建设考核).
+    "home-checklist-count": {"task": "cms.tasks.home_checklist_count_all", "schedule": 24 * 60 * 60},
+    # The assessment's open rounds recomputed from the facts every night.
+    "assessment-compute": {"task": "assessment.tasks.assessment_rounds_compute", "schedule": 24 * 60 * 60},
     # Re-send unacknowledged warnings to the district, escalating to the city (public schema).
     "inbox-warnings-resend": {"task": "federation.tasks.inbox_warnings_resend", "schedule": 60},
     # Committee terms: renewal reminders 6/3/1 months before the end, overdue terms reported (daily).
@@ -274,6 +282,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # 帮扶对象回访: reminders of follow-up visits due and `followup.overdue` events, every union.
     "hardship-followups-scan": {"task": "tenants.hardship.tasks.followups_scan_all", "schedule": 60 * 60},
+    # 服务站转介: overdue referrals escalated to the district; union records re-synced if a task was lost.
+    "stations-referrals-escalate": {"task": "stations.tasks.referrals_escalate", "schedule": 60 * 60},
+    "referrals-out-sync": {
+        "task": "tenants.referrals_out.tasks.referrals_sync_sweep_all",
+        "schedule": 15 * 60,
+    },
     # 民主选举: close online ballots whose time is up; apply district decisions whose task was lost.
     "elections-sweep": {"task": "tenants.elections.tasks.elections_sweep_all", "schedule": 5 * 60},
     "mediation-limits-scan": {

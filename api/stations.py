@@ -1,0 +1,106 @@
+"""Service stations and their referrals on the federation portal's API (/api/v1/ on the portal):
+the stations a federation user oversees, and the referrals sent to them, with the station
+staff's actions. Thin: scoping is ``stations.selectors``, changes ``stations.services``; a
+referral outside one's scope is not found (404)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from stations.models import ServiceStation, StationReferral
+from stations.selectors import referrals_visible_to, station_staff, stations_visible_to
+from stations.services import TRANSITIONS, referral_advance
+
+
+class ServiceStationSerializer(serializers.ModelSerializer):
+    street = serializers.CharField(source="street.name", read_only=True)
+    street_code = serializers.CharField(source="street.code", read_only=True)
+    district = serializers.CharField(source="street.district.name", read_only=True)
+    services = serializers.ListField(source="service_list", child=serializers.CharField(), read_only=True)
+    staff = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceStation
+        fields = [
+            "id",
+            "name",
+            "street",
+            "street_code",
+            "district",
+            "address",
+            "phone",
+            "services",
+            "grid_id",
+            "staff",
+        ]
+        read_only_fields = fields
+
+    def get_staff(self, station: ServiceStation) -> list[str]:
+        return station_staff(station)
+
+
+class SharedRowSerializer(serializers.Serializer):
+    # a declared field named like Field.label: DRF's metaclass takes it as a field
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.CharField()
+
+
+class StationReferralSerializer(serializers.ModelSerializer):
+    union = serializers.CharField(source="union.name", read_only=True)
+    station = serializers.CharField(source="station.name", read_only=True)
+    shared = SharedRowSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StationReferral
+        fields = [
+            "id", "reference", "union", "station", "case_kind", "difficulty", "shared", "sent_at", "due_on",
+            "status", "status_note", "changed_at", "changed_by_name", "escalated_at", "rating",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReferralAdvanceSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ServiceStationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The service stations the signed-in federation user oversees or staffs."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ServiceStationSerializer
+
+    def get_queryset(self):
+        return stations_visible_to(self.request.user)
+
+
+class StationReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals sent to the stations in the user's scope; station staff move them along."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = StationReferralSerializer
+
+    def get_queryset(self):
+        return referrals_visible_to(self.request.user).order_by("-received_at", "-pk")
+
+    @extend_schema(
+        request=ReferralAdvanceSerializer,
+        responses={200: StationReferralSerializer, 400: OpenApiResponse(description="invalid"), 404: None,
+                   409: OpenApiResponse(description="wrong state")},
+        summary="Accept, decline, start or close a referral / 受理、退回、办理、办结",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = ReferralAdvanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = referral_advance(
+            referral=referral, action=data.validated_data["action"], note=data.validated_data.get("note", ""),
+            by=request.user,
+        )  # fmt: skip
+        return Response(StationReferralSerializer(updated).data)

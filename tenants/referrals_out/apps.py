@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsOutConfig(AppConfig):
+    """转介街道服务站 on the union's side: cases this union refers up, and their status."""
+
+    name = "tenants.referrals_out"
+    label = "referrals_out"
+    verbose_name = _("Referrals to the service station")
+
+    def ready(self) -> None:
+        from stations.registry import referral_sync_task_register
+        from tenants.events.delivery import handler_register
+
+        from .delivery import referral_rated_deliver, referral_sent_deliver
+        from .tasks import referral_sync_task
+
+        handler_register("referral.sent", referral_sent_deliver)
+        handler_register("referral.rated", referral_rated_deliver)
+        referral_sync_task_register(referral_sync_task)

@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .admin_views import ReferralsOutViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_referrals_out_viewset() -> ReferralsOutViewSet:
+    return ReferralsOutViewSet()
