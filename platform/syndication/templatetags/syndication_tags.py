@@ -1,12 +1,26 @@
 """``{% federation_notices_latest as latest %}``: the three newest notices for the home page card."""
 
 from django import template
+from django.core.cache import cache
+
+from workershome.page_cache import page_cache_generation
 
 from ..selectors import notices_for_current_union
 
 register = template.Library()
 
+# Safety net only: publishing or withdrawing a notice bumps the addressed unions' page-cache
+# generation (``tasks.notice_pages_refresh``), which changes the key at once.
+CARD_SECONDS = 5 * 60
+
 
 @register.simple_tag
 def federation_notices_latest(count: int = 3) -> list:
-    return list(notices_for_current_union()[:count])
+    """The union's newest notices, cached per union (the cache keys carry the schema) until a
+    notice addressed to it changes: the home page stays within its query budget."""
+    key = f"syndication:home-card:{count}:{page_cache_generation()}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = list(notices_for_current_union()[:count])
+        cache.set(key, latest, CARD_SECONDS)
+    return latest
