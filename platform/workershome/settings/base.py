@@ -299,7 +299,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tenants.activities.tasks.activities_mark_held_all",
         "schedule": 10 * 60,
     },
-    # 职工书屋: overdue reminders (one per loan per day) and uncollected holds passed on, at 9:00 daily.
     # 心理疏导: appointment reminders a day before, and counselling lectures held counted (once each).
     "counselling-periodic": {
         "task": "tenants.counselling.tasks.counselling_periodic_all",
@@ -310,6 +309,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tenants.job_referrals.tasks.referral_follow_ups_remind_all",
         "schedule": 60 * 60,
     },
+    # 职工书屋: overdue reminders (one per loan per day) and uncollected holds passed on, at 9:00 daily.
     "library-daily": {
         "task": "tenants.library.tasks.library_daily_all",
         "schedule": crontab(hour=9, minute=0),
