@@ -8,6 +8,19 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from workershome.page_cache import page_cache_refresh
 
 
+def home_card_refresh() -> None:
+    """Make the current union's cached home-page card of notices stale."""
+    from django.core.cache import cache
+
+    from .templatetags.syndication_tags import CARD_VERSION_KEY
+
+    cache.add(CARD_VERSION_KEY, 0, None)
+    try:
+        cache.incr(CARD_VERSION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(CARD_VERSION_KEY, 1, None)
+
+
 @shared_task(acks_late=True)
 def notice_pages_refresh(*, notice_id: int) -> int:
     """Bump the page-cache generation of every union ``notice_id`` is addressed to (one cache
@@ -23,4 +36,6 @@ def notice_pages_refresh(*, notice_id: int) -> int:
         schemas = unions_addressed_by(notice)
     for schema in schemas:
         page_cache_refresh(schema=schema)  # outside a transaction: bumps at once, in that schema
+        with schema_context(schema):  # and the home page card's own key (the keys carry the schema)
+            home_card_refresh()
     return len(schemas)

@@ -52,12 +52,15 @@ def test_a_withdrawn_notice_disappears_and_the_cached_pages_refresh(
     notice = publish(federation["city"].user, "关于春节慰问的通知", to_all=True)
     for union in (union_a, union_b):
         assert "关于春节慰问的通知" in client_for(union).get("/notices/").content.decode()
+        # the home page's card too (cached on its own key)
+        assert "关于春节慰问的通知" in client_for(union).get("/").content.decode()
 
     with schema_context(get_public_schema_name()), django_capture_on_commit_callbacks(execute=True):
         notice_withdraw(notice=notice, by=federation["city"].user)
 
     for union in (union_a, union_b):
         assert "关于春节慰问的通知" not in client_for(union).get("/notices/").content.decode()
+        assert "关于春节慰问的通知" not in client_for(union).get("/").content.decode()
         assert client_for(union).get(f"/notices/{notice.pk}/").status_code == 404
     with schema_context(get_public_schema_name()), pytest.raises(ServiceError):
         notice_withdraw(notice=notice, by=federation["city"].user)
