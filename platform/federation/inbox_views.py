@@ -10,16 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
-from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -28,8 +26,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from tenants.incidents.choices import RiskLevel
-from workershome.admin_views import policy_menu_item
-from workershome.errors import ServiceError
+from workershome.admin_views import ObjectActionView, policy_menu_item
 
 from .inbox import inbox_warning_acknowledge, inbox_warnings_visible_to, may_view_inbox
 from .models import InboxWarning
@@ -168,27 +165,21 @@ class InboxWarningDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
         return context
 
 
-class InboxWarningAcknowledgeView(PermissionCheckedMixin, View):
+class InboxWarningAcknowledgeView(ObjectActionView):
     """POST: 签收 one warning, recording who and when."""
 
     permission_policy = inbox_warning_policy
-    permission_required = "change"
-    http_method_names = ["post"]
-    detail_url_name = ""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        warning = get_object_or_404(inbox_warnings_visible_to(request.user), pk=pk)
-        try:
-            inbox_warning_acknowledge(warning=warning, by=request.user)
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(
-                request,
-                _("Warning %(reference)s acknowledged; the union has been told.")
-                % {"reference": warning.reference},
-            )
-        return redirect(self.detail_url_name, pk)
+    def objects(self, request: HttpRequest) -> QuerySet:
+        return inbox_warnings_visible_to(request.user)
+
+    def act(self, obj, request: HttpRequest) -> None:
+        inbox_warning_acknowledge(warning=obj, by=request.user)
+
+    def success_message(self, obj) -> str:
+        return _("Warning %(reference)s acknowledged; the union has been told.") % {
+            "reference": obj.reference
+        }
 
 
 class InboxWarningViewSet(ViewSet):

@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
-from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -26,8 +24,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
-from workershome.admin_views import policy_menu_item
-from workershome.errors import ServiceError
+from workershome.admin_views import ObjectActionView, policy_menu_item
 
 from .models import ReceivedReport
 from .selectors import may_view_reports, received_reports_visible_to
@@ -121,23 +118,19 @@ class ReceivedReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin
         return context
 
 
-class ReceivedReportReadView(PermissionCheckedMixin, View):
+class ReceivedReportReadView(ObjectActionView):
     """POST: 已阅, recording who read the report and when."""
 
     permission_policy = received_report_policy
-    permission_required = "change"
-    http_method_names = ["post"]
-    detail_url_name = ""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        report = get_object_or_404(received_reports_visible_to(request.user), pk=pk)
-        try:
-            received_report_mark_read(report=report, by=request.user)
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Marked read."))
-        return redirect(self.detail_url_name, pk)
+    def objects(self, request: HttpRequest) -> QuerySet:
+        return received_reports_visible_to(request.user)
+
+    def act(self, obj, request: HttpRequest) -> None:
+        received_report_mark_read(report=obj, by=request.user)
+
+    def success_message(self, obj) -> str:
+        return _("Marked read.")
 
 
 class ReceivedReportViewSet(ViewSet):

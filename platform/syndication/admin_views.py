@@ -16,7 +16,6 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -26,7 +25,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
-from workershome.admin_views import policy_menu_item
+from workershome.admin_views import ObjectActionView, policy_menu_item
 from workershome.errors import ServiceError
 
 from .forms import NoticePublishForm
@@ -166,21 +165,17 @@ class NoticeDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         return context
 
 
-class NoticeWithdrawView(PermissionCheckedMixin, View):
+class NoticeWithdrawView(ObjectActionView):
     permission_policy = notice_policy
-    permission_required = "change"
-    http_method_names = ["post"]
-    detail_url_name = ""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        notice = get_object_or_404(notices_visible_to(request.user), pk=pk)
-        try:
-            notice_withdraw(notice=notice, by=request.user)
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The notice is withdrawn."))
-        return redirect(self.detail_url_name, pk)
+    def objects(self, request: HttpRequest) -> QuerySet:
+        return notices_visible_to(request.user)
+
+    def act(self, obj, request: HttpRequest) -> None:
+        notice_withdraw(notice=obj, by=request.user)
+
+    def success_message(self, obj) -> str:
+        return _("The notice is withdrawn.")
 
 
 class NoticeViewSet(ViewSet):

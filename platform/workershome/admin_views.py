@@ -1,11 +1,16 @@
 """Small pieces every union app's admin views share: permission by policy, a service's refusal
-shown on the form field it names, and a menu item shown by policy."""
+shown on the form field it names, a menu item shown by policy, and a POST action on one object."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.views import View
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .errors import ServiceError
@@ -74,3 +79,32 @@ class RecordViewSet(ViewSet):
                 path("<int:pk>/edit/", self.construct_view(self.edit_view_class, **names), name="edit")
             )
         return patterns
+
+
+class ObjectActionView(PermissionCheckedMixin, View):
+    """POST: one service action on one object the user may see, then back to the object's page
+    with the outcome as a message (a service's refusal as an error). Subclasses say which
+    objects the user sees, what the action does and what success says."""
+
+    permission_required = "change"
+    http_method_names = ["post"]
+    detail_url_name = ""
+
+    def objects(self, request: HttpRequest) -> QuerySet:
+        raise NotImplementedError
+
+    def act(self, obj, request: HttpRequest) -> None:
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.objects(request), pk=pk)
+        try:
+            self.act(obj, request)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, self.success_message(obj))
+        return redirect(self.detail_url_name, pk)
