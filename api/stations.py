@@ -1,11 +1,17 @@
-"""Service stations and their referrals on the federation portal's API (/api/v1/ on the portal):
-the stations a federation user oversees, and the referrals sent to them, with the station
-staff's actions. Thin: scoping is ``stations.selectors``, changes ``stations.services``; a
+"""Service stations and referrals on the federation portal's API (/api/v1/ on the portal): the
+stations a federation user oversees, and the referrals at every level in their scope, with
+the receiver's actions. Thin: scoping is ``stations.selectors``, changes ``stations.services``; a
 referral outside one's scope is not found (404)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -13,7 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stations.models import ServiceStation, StationReferral
-from stations.selectors import referrals_visible_to, station_staff, stations_visible_to
+from stations.selectors import (
+    referral_history,
+    referrals_handled_by,
+    referrals_visible_to,
+    station_staff,
+    stations_visible_to,
+)
 from stations.services import TRANSITIONS, referral_advance
 
 
@@ -50,18 +62,38 @@ class SharedRowSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
+class EarlierReferralSerializer(serializers.ModelSerializer):
+    """A declined referral the current one re-sends: who had it and why they declined."""
+
+    receiver = serializers.CharField(source="receiver_name", read_only=True)
+
+    class Meta:
+        model = StationReferral
+        fields = ["id", "receiver_kind", "receiver", "sent_at", "status", "status_note", "changed_at"]
+        read_only_fields = fields
+
+
 class StationReferralSerializer(serializers.ModelSerializer):
+    """A referral as its receiver (or an overseer) sees it: only the rows the sender shared."""
+
     union = serializers.CharField(source="union.name", read_only=True)
-    station = serializers.CharField(source="station.name", read_only=True)
+    station = serializers.CharField(source="station.name", read_only=True, allow_null=True, default=None)
+    receiver = serializers.CharField(source="receiver_name", read_only=True)
     shared = SharedRowSerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField()
 
     class Meta:
         model = StationReferral
         fields = [
-            "id", "reference", "union", "station", "case_kind", "difficulty", "shared", "sent_at", "due_on",
-            "status", "status_note", "changed_at", "changed_by_name", "escalated_at", "rating",
+            "id", "reference", "union", "receiver_kind", "receiver", "station", "case_kind", "difficulty", "shared",
+            "sent_at", "due_on", "status", "status_note", "changed_at", "changed_by_name", "escalated_at", "rating",
+            "history",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(EarlierReferralSerializer(many=True))
+    def get_history(self, referral: StationReferral) -> list[dict]:
+        return list(EarlierReferralSerializer(referral_history(referral), many=True).data)
 
 
 class ReferralAdvanceSerializer(serializers.Serializer):
@@ -79,14 +111,33 @@ class ServiceStationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return stations_visible_to(self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "mine", bool, description="Only those sent to me (my station, district or the city)"
+            ),
+            OpenApiParameter("receiver_kind", str, enum=["station", "district", "city", "union"]),
+        ]
+    )
+)
 class StationReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Referrals sent to the stations in the user's scope; station staff move them along."""
+    """Referrals at every level in the user's scope: station staff their station's, district
+    administrators their district's stations', their district centre's and escalated ones, city
+    administrators all but sister unions' own; the receiver moves them along."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = StationReferralSerializer
 
     def get_queryset(self):
-        return referrals_visible_to(self.request.user).order_by("-received_at", "-pk")
+        user = self.request.user
+        referrals = referrals_visible_to(user)
+        if self.request.query_params.get("mine") in ("1", "true"):
+            referrals = referrals & referrals_handled_by(user)
+        kind = self.request.query_params.get("receiver_kind")
+        if kind:
+            referrals = referrals.filter(receiver_kind=kind)
+        return referrals.order_by("-received_at", "-pk")
 
     @extend_schema(
         request=ReferralAdvanceSerializer,

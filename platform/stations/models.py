@@ -41,13 +41,46 @@ def limit_for(difficulty: str, *, sent_on: datetime.date) -> datetime.date:
 
 
 class ReferralStatus(models.TextChoices):
-    """Where a referral stands; the union's record mirrors the station's."""
+    """Where a referral stands; the sender's record mirrors the receiver's."""
 
-    SENT = "sent", _("Sent to the station")
-    ACCEPTED = "accepted", _("Accepted by the station")
-    IN_PROGRESS = "in_progress", _("Being handled by the station")
-    CLOSED = "closed", _("Closed by the station")
-    DECLINED = "declined", _("Declined by the station")
+    SENT = "sent", _("Sent to the receiver")
+    ACCEPTED = "accepted", _("Accepted by the receiver")
+    IN_PROGRESS = "in_progress", _("Being handled by the receiver")
+    CLOSED = "closed", _("Closed by the receiver")
+    DECLINED = "declined", _("Declined by the receiver")
+
+
+class ReceiverKind(models.TextChoices):
+    """Who a referral goes to: a level of the three-level service system, or a sister union.
+
+    三级服务体系: the street's service station, the district's service centre (worked by the
+    district's administrators), the city's service centre (the city's administrators); or
+    兄弟单位: another union, which handles it in its own admin."""
+
+    STATION = "station", _("The street service station")
+    DISTRICT = "district", _("The district service centre")
+    CITY = "city", _("The city service centre")
+    UNION = "union", _("A sister union")
+
+
+# Where an overdue referral is escalated, by receiver: one level up; a sister union's to the
+# sender's district. The city has nobody above it: its overdue referrals are only flagged.
+ESCALATES_TO = {
+    ReceiverKind.STATION: ReceiverKind.DISTRICT,
+    ReceiverKind.DISTRICT: ReceiverKind.CITY,
+    ReceiverKind.UNION: ReceiverKind.DISTRICT,
+}
+
+
+def receiver_label(*, kind: str, station: str = "", district: str = "", union: str = "") -> str:
+    """The receiver's name as people say it (for pages, the sender's record and messages)."""
+    if kind == ReceiverKind.STATION:
+        return station
+    if kind == ReceiverKind.DISTRICT:
+        return str(_("%(district)s federation's service centre") % {"district": district})
+    if kind == ReceiverKind.CITY:
+        return str(_("The city federation's service centre"))
+    return union
 
 
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
@@ -86,19 +119,40 @@ class ServiceStation(models.Model):
 
 
 class StationReferral(models.Model):
-    """A case one union referred to its street's station (转介工单), as the station holds it:
-    the kind of case, its difficulty and time limit, the rows the union chose to share, the
-    status with the station's note, escalation to the district when overdue, and the worker's
-    rating once closed."""
+    """A case one union referred across the three levels (转介工单), as the receiver holds it:
+    the receiver (its street's station, its district's or the city's service centre, or a
+    sister union; ``receiver_kind`` says which and exactly one receiver column matches it), the
+    kind of case, its difficulty and time limit, the rows the union chose to share, the status
+    with the receiver's note, escalation one level up when overdue, the worker's rating once
+    closed, and the declined referral it re-sends (``previous``), so both sides see the history.
+
+    The name is historical (the first slice knew stations only); the table is the public record
+    of every referral."""
 
     event_id = models.UUIDField(unique=True, editable=False)
     referral_uuid = models.UUIDField(unique=True, editable=False)
     union = models.ForeignKey(
         "registry.Union", on_delete=models.CASCADE, related_name="station_referrals", verbose_name=_("union")
     )
-    station = models.ForeignKey(
-        ServiceStation, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("station")
+    receiver_kind = models.CharField(
+        _("sent to"), max_length=10, choices=ReceiverKind.choices, default=ReceiverKind.STATION
     )
+    station = models.ForeignKey(
+        ServiceStation, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals",
+        verbose_name=_("station"),
+    )  # fmt: skip
+    receiver_district = models.ForeignKey(
+        "federation.District", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_received",
+        verbose_name=_("receiving district"),
+    )  # fmt: skip
+    receiver_union = models.ForeignKey(
+        "registry.Union", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_received",
+        verbose_name=_("receiving union"),
+    )  # fmt: skip
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resent_as",
+        verbose_name=_("re-sends the declined referral"),
+    )  # fmt: skip
     district = models.ForeignKey(
         "federation.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("district"),
@@ -125,8 +179,8 @@ class StationReferral(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        verbose_name = _("station referral")
-        verbose_name_plural = _("station referrals")
+        verbose_name = _("referral work order")
+        verbose_name_plural = _("referral work orders")
         indexes = [
             models.Index(fields=["station", "status"], name="station_referral_status"),
             models.Index(
@@ -142,11 +196,42 @@ class StationReferral(models.Model):
             models.CheckConstraint(
                 condition=Q(status="sent") | Q(changed_at__isnull=False), name="station_referral_changed_at"
             ),
-        ]
+            models.CheckConstraint(
+                condition=(
+                    Q(receiver_kind="station", station__isnull=False, receiver_district__isnull=True,
+                      receiver_union__isnull=True)
+                    | Q(receiver_kind="district", station__isnull=True, receiver_district__isnull=False,
+                        receiver_union__isnull=True)
+                    | Q(receiver_kind="city", station__isnull=True, receiver_district__isnull=True,
+                        receiver_union__isnull=True)
+                    | Q(receiver_kind="union", station__isnull=True, receiver_district__isnull=True,
+                        receiver_union__isnull=False)
+                ),
+                name="station_referral_one_receiver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(receiver_union=models.F("union")), name="station_referral_not_to_itself"
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.reference} → {self.station_id}"
+        return f"{self.reference} → {self.receiver_name}"
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def receiver_name(self) -> str:
+        return receiver_label(
+            kind=self.receiver_kind,
+            station=self.station.name if self.station_id and self.station else "",
+            district=self.receiver_district.name
+            if self.receiver_district_id and self.receiver_district
+            else "",
+            union=self.receiver_union.name if self.receiver_union_id and self.receiver_union else "",
+        )
+
+    @property
+    def escalates_to(self) -> str:
+        return ESCALATES_TO.get(ReceiverKind(self.receiver_kind), "")

@@ -1,5 +1,6 @@
-"""The task that carries a station's change back into the union's schema, registered by the
-union app that sends referrals (the portal never imports union apps)."""
+"""The tasks that carry a referral into a union's schema, registered by the union app that
+sends and receives referrals (the portal never imports union apps): the sender's sync of the
+receiver's change, and the sister union's notice that a referral arrived."""
 
 from __future__ import annotations
 
@@ -14,3 +15,11 @@ def referral_sync_task_register(task: Any) -> None:
 
 def referral_sync_task() -> Any:
     return _sync.get("task")
+
+
+def referral_received_task_register(task: Any) -> None:
+    _sync["received"] = task
+
+
+def referral_received_task() -> Any:
+    return _sync.get("received")

@@ -1,5 +1,6 @@
-"""The stations' registry, receiving referrals from the unions, and the station's staff moving
-them along; overdue referrals are escalated to the district."""
+"""The stations' registry, receiving referrals from the unions at every level (station,
+district, city, sister union), the receiver moving them along, telling the receiver when one
+arrives, and escalating overdue referrals one level up."""
 
 from __future__ import annotations
 
@@ -19,9 +20,17 @@ from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
 from workershome.tenancy import on_commit_in_schema, on_portal
 
-from .models import OPEN_STATUSES, Difficulty, ReferralStatus, ServiceStation, StationReferral, limit_for
-from .registry import referral_sync_task
-from .selectors import referrals_visible_to, staffs_station, streets_administered_by
+from .models import (
+    OPEN_STATUSES,
+    Difficulty,
+    ReceiverKind,
+    ReferralStatus,
+    ServiceStation,
+    StationReferral,
+    limit_for,
+)
+from .registry import referral_received_task, referral_sync_task
+from .selectors import handles_referral, referrals_visible_to, streets_administered_by
 
 
 def _text(value: Any, *, code: str, message: Any, field: str, limit: int, required: bool = True) -> str:
@@ -85,11 +94,16 @@ def referral_receive(
     difficulty: str,
     shared: list[dict[str, str]],
     sent_at: datetime.datetime,
+    receiver_kind: str = ReceiverKind.STATION,
+    receiver_union_schema: str = "",
+    previous_uuid: uuid.UUID | str | None = None,
 ) -> tuple[StationReferral, bool]:
-    """Store a union's referral once per outbox event id, at the station of the union's street;
-    returns (row, created). Runs inside the union's outbox delivery transaction. A union with no
-    street or no station there, an unknown difficulty or a malformed share raises ``ValueError``
-    (the union's send refuses these first; the event stays undelivered until fixed)."""
+    """Store a union's referral once per outbox event id, at its receiver; returns (row,
+    created). Runs inside the union's outbox delivery transaction. The receiver is resolved
+    from the registry *now*: the station of the union's street, the union's district, the city,
+    or the named sister union (active, not the sender). Anything else raises ``ValueError`` (the
+    union's send refuses these first; the event stays undelivered until fixed). After commit the
+    receiving staff are told."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("referral_receive must run inside the delivery's transaction")
     existing = StationReferral.objects.filter(event_id=event_id).first()
@@ -97,19 +111,43 @@ def referral_receive(
         return existing, False
     if difficulty not in Difficulty.values:
         raise ValueError(f"unknown difficulty {difficulty!r}")
+    if receiver_kind not in ReceiverKind.values:
+        raise ValueError(f"unknown receiver {receiver_kind!r}")
     if not isinstance(shared, list) or not all(
         isinstance(r, dict) and {"label", "value"} <= set(r) for r in shared
     ):
         raise ValueError("a referral's share is a list of {label, value} rows")
     union = Union.objects.get(schema_name=union_schema)
-    station = ServiceStation.objects.filter(street_id=union.street_id).first() if union.street_id else None
-    if station is None:
-        raise ValueError(f"union {union_schema} has no service station on its street")
+    receiver: dict[str, Any] = {"receiver_kind": receiver_kind}
+    if receiver_kind == ReceiverKind.STATION:
+        station = (
+            ServiceStation.objects.filter(street_id=union.street_id).first() if union.street_id else None
+        )
+        if station is None:
+            raise ValueError(f"union {union_schema} has no service station on its street")
+        receiver["station"] = station
+    elif receiver_kind == ReceiverKind.DISTRICT:
+        if union.district_id is None:
+            raise ValueError(f"union {union_schema} has no district")
+        receiver["receiver_district_id"] = union.district_id
+    elif receiver_kind == ReceiverKind.UNION:
+        sister = Union.objects.filter(schema_name=receiver_union_schema, status=Union.Status.ACTIVE).first()
+        if sister is None or sister.pk == union.pk or sister.is_portal:
+            raise ValueError(f"{receiver_union_schema!r} is not an active sister union of {union_schema}")
+        receiver["receiver_union"] = sister
+    previous = (
+        StationReferral.objects.filter(
+            referral_uuid=previous_uuid, union=union, status=ReferralStatus.DECLINED
+        ).first()
+        if previous_uuid
+        else None
+    )
+    if previous_uuid and previous is None:
+        raise ValueError("a re-send names a declined referral of the same union")
     referral = StationReferral.objects.create(
         event_id=event_id,
         referral_uuid=referral_uuid,
         union=union,
-        station=station,
         district_id=union.district_id,
         reference=str(reference)[:40],
         case_kind=str(case_kind)[:20],
@@ -117,8 +155,85 @@ def referral_receive(
         shared=[{"label": str(r["label"]), "value": str(r["value"])} for r in shared],
         sent_at=sent_at,
         due_on=limit_for(difficulty, sent_on=timezone.localdate(sent_at)),
+        previous=previous,
+        **receiver,
     )
+    _arrival_tell_on_commit(referral)
     return referral, True
+
+
+def _arrival_tell_on_commit(referral: StationReferral) -> None:
+    """After the delivery commits: portal receivers by email from a task on the public schema;
+    a sister union by a task in its own schema, which notifies its chairman and officers."""
+    referral_uuid = str(referral.referral_uuid)
+    if referral.receiver_kind == ReceiverKind.UNION:
+        task = referral_received_task()
+        if task is not None and referral.receiver_union is not None:
+            on_commit_in_schema(
+                lambda: task.delay(referral_uuid=referral_uuid), schema=referral.receiver_union.schema_name,
+                robust=True,
+            )  # fmt: skip
+        return
+    from .tasks import referral_arrival_tell
+
+    on_commit_in_schema(
+        lambda: referral_arrival_tell.delay(referral_id=referral.pk), schema="public", robust=True
+    )
+
+
+def receiving_staff(referral: StationReferral) -> list:
+    """The portal users who handle a referral: the station's staff, the district's or the
+    city's administrators."""
+    from tenants.users.models import User
+
+    roles = FederationRole.objects.filter(user__is_active=True)
+    if referral.receiver_kind == ReceiverKind.STATION and referral.station is not None:
+        roles = roles.filter(kind=FederationRole.Kind.STATION_STAFF, street_id=referral.station.street_id)
+    elif referral.receiver_kind == ReceiverKind.DISTRICT and referral.receiver_district_id is not None:
+        roles = roles.filter(
+            kind=FederationRole.Kind.DISTRICT_ADMIN, district_id=referral.receiver_district_id
+        )
+    elif referral.receiver_kind == ReceiverKind.CITY:
+        roles = roles.filter(kind=FederationRole.Kind.CITY_ADMIN)
+    else:
+        return []
+    return list(User.objects.filter(pk__in=roles.values("user_id"), is_active=True).order_by("pk"))
+
+
+def referral_arrival_tell(*, referral_id: int) -> int:
+    """On the public schema: email the receiving staff that a referral arrived — its reference,
+    the sending union, the difficulty and due day; never what was shared (they read it signed
+    in). Goes out on the email channel configured in ``NOTIFICATION_CHANNELS`` (the portal has
+    no in-site notifications: its referral list is where staff find new ones). Returns how many
+    were told."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from tenants.notifications.channels import Message
+
+    channel_class = import_string(settings.NOTIFICATION_CHANNELS["email"])
+
+    referral = (
+        StationReferral.objects.select_related("union", "station", "receiver_district")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        return 0
+    with translation.override("zh-hans"):
+        message = Message(
+            title=gettext("New referral %(reference)s from %(union)s") % {
+                "reference": referral.reference, "union": referral.union.name},
+            body=gettext("Sent to %(receiver)s; difficulty: %(difficulty)s; due by %(due)s.") % {
+                "receiver": referral.receiver_name, "difficulty": referral.get_difficulty_display(),
+                "due": referral.due_on.isoformat()},
+            url=f"/admin/stations/referrals/{referral.pk}/",
+        )  # fmt: skip
+    users = receiving_staff(referral)
+    channel = channel_class()
+    for user in users:
+        channel.send(user, message)
+    return len(users)
 
 
 def referral_rating_receive(*, referral_uuid: uuid.UUID | str, rating: int) -> bool:
@@ -145,15 +260,18 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 @transaction.atomic
 def referral_advance(*, referral: StationReferral, action: str, note: str = "", by) -> StationReferral:
-    """受理 / 退回 / 办理中 / 办结: the staff of the referral's station move it along; the union's
-    record follows by a task in its schema after commit. Declining or closing needs a note."""
-    if (
-        not on_portal()
-        or not referrals_visible_to(by).filter(pk=referral.pk).exists()
-        or not staffs_station(by, referral.station)
-    ):
+    """受理 / 退回 / 办理中 / 办结: the receiver moves it along — the staff of its station, the
+    administrators of its district or of the city on the portal, or the chairman and officers
+    of the sister union on that union's host; the sender's record follows by a task in the
+    sender's schema after commit. Declining or closing needs a note."""
+    visible = (
+        referrals_visible_to(by).filter(pk=referral.pk).exists()
+        if on_portal()
+        else referral.receiver_kind == ReceiverKind.UNION
+    )
+    if not visible or not handles_referral(by, referral):
         raise ServiceError(
-            "referral_forbidden", _("Only the staff of the station it was sent to can handle it."), status=404
+            "referral_forbidden", _("Only the receiver it was sent to can handle the referral."), status=404
         )
     if action not in TRANSITIONS:
         raise ServiceError("referral_action", _("Choose what to do with the referral."), field="action")
@@ -168,7 +286,8 @@ def referral_advance(*, referral: StationReferral, action: str, note: str = "", 
     if note:
         locked.status_note = note
     locked.changed_at = timezone.now()
-    locked.changed_by = by
+    # A sister union's user lives in that union's schema: only the name goes on the public row.
+    locked.changed_by = by if on_portal() else None
     locked.changed_by_name = (by.get_full_name() or by.username)[:50]
     locked.save(update_fields=["status", "status_note", "changed_at", "changed_by", "changed_by_name"])
     task = referral_sync_task()
@@ -183,8 +302,9 @@ def referral_advance(*, referral: StationReferral, action: str, note: str = "", 
 
 
 def escalation_recipients(referral: StationReferral) -> list:
-    """Portal users told of an escalation: the district's administrators, or the city's when the
-    district has none."""
+    """Portal users told of an escalation, one level above the receiver: for a station's or a
+    sister union's referral the (sender's) district's administrators, or the city's when the
+    district has none; for a district's, the city's administrators."""
     from tenants.users.models import User
 
     roles = FederationRole.objects.filter(user__is_active=True)
@@ -192,7 +312,7 @@ def escalation_recipients(referral: StationReferral) -> list:
         roles.filter(kind=FederationRole.Kind.DISTRICT_ADMIN, district=referral.district_id).values_list(
             "user_id", flat=True
         )
-        if referral.district_id
+        if referral.district_id and referral.escalates_to == ReceiverKind.DISTRICT
         else []
     )
     if not ids:
@@ -201,17 +321,22 @@ def escalation_recipients(referral: StationReferral) -> list:
 
 
 def referrals_escalation_tell(*, referral_ids: list[int]) -> int:
-    """Tell the district (by SMS) of each escalated referral: its reference, station and due day
-    only — nothing about the worker. Returns how many messages were sent."""
+    """Tell the level above (by SMS) of each escalated referral: its reference, receiver and due
+    day only — nothing about the worker. Returns how many messages were sent."""
     with translation.override("zh-hans"):
         return _escalation_tell(referral_ids)
 
 
 def _escalation_tell(referral_ids: list[int]) -> int:
     sent = 0
-    for referral in StationReferral.objects.filter(pk__in=referral_ids).select_related("station"):
-        text = gettext("[Workers' Home] Referral %(reference)s at %(station)s was due by %(due)s and is escalated to the district.") % {
-            "reference": referral.reference, "station": referral.station.name, "due": referral.due_on.isoformat(),
+    referrals = StationReferral.objects.filter(pk__in=referral_ids).select_related(
+        "station", "receiver_district", "receiver_union"
+    )
+    for referral in referrals:
+        level = gettext("the city") if referral.escalates_to == ReceiverKind.CITY else gettext("the district")
+        text = gettext("[Workers' Home] Referral %(reference)s at %(station)s was due by %(due)s and is escalated to %(level)s.") % {
+            "reference": referral.reference, "station": referral.receiver_name, "due": referral.due_on.isoformat(),
+            "level": level,
         }  # fmt: skip
         users = escalation_recipients(referral)
         accounts = dict(Account.objects.filter(pk__in=[u.account_id for u in users if u.account_id]).values_list(
@@ -225,18 +350,29 @@ def _escalation_tell(referral_ids: list[int]) -> int:
     return sent
 
 
+def _sync_on_commit(task: Any, *, referral_uuid: str, schema: str) -> None:
+    on_commit_in_schema(lambda: task.delay(referral_uuid=referral_uuid), schema=schema, robust=True)
+
+
 @transaction.atomic
 def referrals_escalate_overdue(*, today: datetime.date | None = None) -> int:
-    """Escalate to the district every open referral past its due day, once, and tell the
-    district's administrators after commit; returns how many. They also find them flagged in
-    their referral list."""
+    """Escalate one level up every open referral past its due day, once (station → district,
+    district → city, sister union → the sender's district; the city's own have nobody above),
+    and tell that level's administrators after commit; returns how many. They also find them
+    flagged in their referral list. The sender's record shows the escalation at its next sync."""
     today = today or timezone.localdate()
-    ids = list(
+    rows = list(
         StationReferral.objects.select_for_update()
         .filter(status__in=OPEN_STATUSES, due_on__lt=today, escalated_at__isnull=True)
-        .values_list("pk", flat=True)
+        .exclude(receiver_kind=ReceiverKind.CITY)
+        .values_list("pk", "referral_uuid", "union__schema_name")
     )
+    ids = [pk for pk, _uuid, _schema in rows]
     if ids:
         StationReferral.objects.filter(pk__in=ids).update(escalated_at=timezone.now())
         transaction.on_commit(lambda: referrals_escalation_tell(referral_ids=ids))
+        task = referral_sync_task()
+        if task is not None:
+            for _pk, referral_uuid, schema in rows:
+                _sync_on_commit(task, referral_uuid=str(referral_uuid), schema=schema)
     return len(ids)

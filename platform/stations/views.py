@@ -25,9 +25,11 @@ from workershome.errors import ServiceError
 from .forms import AdvanceForm, StationForm
 from .models import ReferralStatus, ServiceStation
 from .selectors import (
+    handles_referral,
     may_administer_stations,
+    referral_history,
+    referrals_handled_by,
     referrals_visible_to,
-    staffs_station,
     station_staff,
     station_unions,
     stations_visible_to,
@@ -115,11 +117,13 @@ class ReferralIndexView(View):
             referrals = referrals.filter(status__in=["sent", "accepted", "in_progress"])
         elif status == "escalated":
             referrals = referrals.filter(escalated_at__isnull=False)
+        elif status == "mine":
+            referrals = referrals_handled_by(request.user)
         elif status in ReferralStatus.values:
             referrals = referrals.filter(status=status)
         return TemplateResponse(request, "stations/admin/referrals.html", {
             "page_title": _("Referrals"), "header_icon": "tasks", "referrals": referrals[:200], "status": status,
-            "statuses": [("open", _("Open")), ("escalated", _("Escalated to the district")),
+            "statuses": [("open", _("Open")), ("escalated", _("Escalated")), ("mine", _("Sent to me")),
                          *ReferralStatus.choices],
         })  # fmt: skip
 
@@ -128,7 +132,8 @@ class ReferralDetailView(View):
     def _render(self, request, referral, form, status=200) -> HttpResponse:
         return TemplateResponse(request, "stations/admin/referral.html", {
             "page_title": referral.reference, "header_icon": "tasks", "referral": referral, "form": form,
-            "may_handle": staffs_station(request.user, referral.station) and referral.is_open,
+            "may_handle": handles_referral(request.user, referral) and referral.is_open,
+            "history": referral_history(referral),
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,9 +1,11 @@
-"""Demo content of the referrals to the service station (journey 6's end): the union's street
-gets its service station registered (on the portal, by the city administrator) if it has none,
-and the mediation case the mediation demo failed and referred to the station is sent there,
-with the worker's written consent, sharing the worker's name, the dispute and why mediation
-failed. The station's staff find it waiting for acceptance. Idempotent; runs after
-``tenants.mediation.demo``."""
+"""Demo content of referrals across the three levels (journey 6's end, and beyond): the union's
+street gets its service station registered (on the portal, by the city administrator) if it
+has none, and the mediation case the mediation demo failed and referred to the station is
+sent there, with the worker's written consent, sharing the worker's name, the dispute and why
+mediation failed. Then an open member's case goes to the district's service centre, and
+another to a sister union (the next active union), each sharing the subject and the worker's
+name. Receivers find them waiting for acceptance once the outbox is delivered. Idempotent;
+runs after ``tenants.mediation.demo`` and the demos that open cases."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from federation.models import FederationRole
 from stations.models import ServiceStation
 from stations.services import station_save
+from tenants.cases.models import Case
 from tenants.mediation.models import MediationCase
 from tenants.registry.models import Union
 from tenants.users.models import User
@@ -53,19 +56,51 @@ def demo_fill(*, spec: UnionSpec, index: int) -> None:
     union = Union.objects.select_related("street__district").get(schema_name=current_schema())
     failed = (
         MediationCase.objects.filter(
-            outcome="failed", referral_target="service_station", station_referral=None
+            outcome="failed", referral_target="service_station", case__outgoing_referrals=None
         )
         .order_by("pk")
         .first()
     )
-    if failed is None or OutgoingReferral.objects.exists() or _station_ensure(union) is None:
+    chairman = User.objects.filter(is_active=True, groups__name="chairman").order_by("pk").first()
+    if failed is not None and not OutgoingReferral.objects.filter(receiver_kind="station").exists():
+        mediator = failed.mediator or chairman
+        if mediator is not None and _station_ensure(union) is not None:
+            referral_send(
+                mediation=failed, shared=["worker_name", "claim", "mediation_note"], difficulty="normal",
+                consent_given=True, note="申请人希望服务站协助申请法律援助，并陪同办理劳动仲裁立案。", by=mediator,
+            )  # fmt: skip
+    if chairman is None:
         return
-    mediator = (
-        failed.mediator or User.objects.filter(is_active=True, groups__name="chairman").order_by("pk").first()
+    _refer_open_case(
+        union,
+        chairman,
+        receiver_kind="district",
+        note="职工子女入学需跨区协调，请区总工会服务中心协助对接教育部门。",
     )
-    if mediator is None:
+    sister = (
+        Union.objects.filter(status=Union.Status.ACTIVE).exclude(pk=union.pk).exclude(schema_name="public")
+        .order_by("pk").first()
+    )  # fmt: skip
+    if sister is not None:
+        _refer_open_case(
+            union, chairman, receiver_kind="union", sister_union=sister.schema_name,
+            note="该职工居住地靠近贵单位，请协助安排职工书屋借阅和技能培训报名。",
+        )  # fmt: skip
+
+
+def _refer_open_case(
+    union: Union, chairman: User, *, receiver_kind: str, note: str, sister_union: str = ""
+) -> None:
+    """Refer the oldest open member's case not yet referred, once per kind of receiver."""
+    if union.district_id is None or OutgoingReferral.objects.filter(receiver_kind=receiver_kind).exists():
+        return
+    case = (
+        Case.objects.filter(status=Case.Status.OPEN, requester__isnull=False, outgoing_referrals=None)
+        .exclude(kind="mediation").order_by("opened_at", "pk").first()
+    )  # fmt: skip
+    if case is None:
         return
     referral_send(
-        mediation=failed, shared=["worker_name", "claim", "mediation_note"], difficulty="normal", consent_given=True,
-        note="申请人希望服务站协助申请法律援助，并陪同办理劳动仲裁立案。", by=mediator,
+        case=case, receiver_kind=receiver_kind, sister_union=sister_union, shared=["worker_name", "subject"],
+        difficulty="simple" if receiver_kind == "union" else "normal", consent_given=True, note=note, by=chairman,
     )  # fmt: skip

@@ -13,10 +13,24 @@ from workershome.periodic import for_each_union
     max_retries=5,
 )
 def referral_sync_task(*, referral_uuid: str) -> str | None:
-    """In the union's schema: copy the station's change onto the union's referral."""
+    """In the sender's schema: copy the receiver's change onto the union's referral."""
     from .services import referral_sync
 
     return referral_sync(referral_uuid=referral_uuid)
+
+
+@shared_task(
+    name="tenants.referrals_out.tasks.referral_received_notify",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def referral_received_notify_task(*, referral_uuid: str) -> int:
+    """In the receiving sister union's schema: tell its chairman and officers a referral arrived."""
+    from .services import referral_received_notify
+
+    return referral_received_notify(referral_uuid=referral_uuid)
 
 
 @shared_task(name="tenants.referrals_out.tasks.referrals_sync_sweep", acks_late=True)

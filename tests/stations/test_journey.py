@@ -37,7 +37,7 @@ def test_failed_mediation_is_referred_accepted_by_the_station_and_the_union_sees
         sent = mediator.post(f"/admin/referrals-out/send/{failed.pk}/", {**form, "consent_given": "on"})
     assert sent.status_code == 302
     with tenant_context(union_a):
-        outgoing = OutgoingReferral.objects.get(mediation=failed)
+        outgoing = OutgoingReferral.objects.get(case=failed.case)
         assert outgoing.status == "sent" and outgoing.consent.scope == "mediation"
         outbox_deliver_pending()
     referral = StationReferral.objects.get(referral_uuid=outgoing.uuid)

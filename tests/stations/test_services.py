@@ -167,7 +167,7 @@ def test_demo_registers_the_station_and_sends_the_failed_case_once(
     with tenant_context(union_a):
         demo_fill(spec=None, index=0)
         demo_fill(spec=None, index=0)
-        assert OutgoingReferral.objects.filter(mediation=failed).count() == 1
+        assert OutgoingReferral.objects.filter(case=failed.case).count() == 1
         outbox_deliver_pending()
     referral = StationReferral.objects.get()
     assert referral.station.street == streets["wangjing"] and referral.station.grid_id == "GRID-110105010"
