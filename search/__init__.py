@@ -1,0 +1,1 @@
+"""Search: documents, the indexing pipeline, the query builder and the embedded engine."""
