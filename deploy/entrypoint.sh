@@ -26,8 +26,8 @@ case "$role" in
   migrate)
     python manage.py migrate_schemas --shared --noinput -v 1
     python manage.py migrate_template --no-input -v 1
-    python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput -v 1
-    exec python manage.py check_migrations --no-progress ;;
+    python manage.py migrate_unions --noinput --no-progress -v 1
+    exec python manage.py check_migrations --quick --no-progress ;;
   manage)
     exec python manage.py "$@" ;;
   *)

@@ -2,7 +2,9 @@
 # The Debian packages the platform needs beside its Python dependencies, installed only when
 # missing: Pango, fontconfig and CJK fonts for the PDF posters (WeasyPrint embeds the fonts),
 # Graphviz for the procedure flowcharts;
-# with --browser also Chromium, which the browser tests drive through Playwright.
+# with --browser also Chromium, which the browser tests drive through Playwright;
+# with --pgbouncer also PgBouncer, which tests/scale/test_pgbouncer.py puts in front of PostgreSQL
+# (production runs it beside PostgreSQL: docs/scaling.md).
 set -euo pipefail
 
 need=()
@@ -11,7 +13,12 @@ command -v fc-list >/dev/null || need+=(fontconfig)
 { command -v fc-list >/dev/null && fc-list :lang=zh family 2>/dev/null | grep -q .; } || need+=(fonts-noto-cjk)
 # Graphviz's dot lays out the procedure flowcharts (亮程序) as SVG on the server.
 command -v dot >/dev/null || need+=(graphviz)
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+for flag in "$@"; do
+  case "$flag" in
+    --browser) command -v chromium >/dev/null || need+=(chromium) ;;
+    --pgbouncer) command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer) ;;
+  esac
+done
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"

@@ -23,7 +23,8 @@ if [ -z "${REDIS_URL:-}" ] && ! reachable 6379; then
   fi
 fi
 
-# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-bash deploy/system-packages.sh --browser
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here); the
+# PgBouncer test starts Debian's pgbouncer in front of the test PostgreSQL.
+bash deploy/system-packages.sh --browser --pgbouncer
 
 exec .venv/bin/pytest -n "${TEST_PROCESSES:-2}" --create-db -q --ignore=tests/benchmarks "$@"

@@ -43,7 +43,7 @@ CASE_DEMO_MODULES = (
     "tenants.contact.demo",
     "tenants.hardship.demo",  # journey 5: consent, a household file, a medical grant, the monthly visit due
     "tenants.mediation.demo",  # journey 6: a consultation, a settled case with its agreement, a referral
-    "tenants.referrals_out.demo",  # journey 6's end: the failed case goes to the street station
+    "tenants.referrals_out.demo",  # the failed case to the street station, a case to the district, one to a sister union
     "tenants.membership.demo",  # the roster (会员名册), imported from a generated workbook
     "tenants.committees.demo",  # after the roster: committees, terms, positions held by its members
     "tenants.elections.demo",  # after the committees: the renewal's plan, approval and ballot
@@ -58,6 +58,7 @@ CASE_DEMO_MODULES = (
     "tenants.counselling.demo",  # after the activities: counsellors, slots, a lecture next week
     "tenants.training.demo",  # courses with sessions, registers and a certificate
     "tenants.job_referrals.demo",  # after the training courses it refers workers to
+    "docking.demo",  # after the stations (referrals) and rooms: shared resources and bookings (有对接)
     "tenants.archives.demo",  # files the activities' summaries, rules and minutes
     "assessment.demo",  # last: scores the union from the facts everything above wrote
 )

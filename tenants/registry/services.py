@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
@@ -18,8 +18,11 @@ from federation.models import District, Street
 from workershome.errors import Conflict, ServiceError
 from workershome.tenancy import on_portal, use_public_schema
 
-from .models import Domain, Union
-from .snapshot import schema_create_from_snapshot
+from .locks import slug_lock, template_lock_shared
+from .models import Domain, SchemaState, Union
+from .snapshot import schema_create_from_snapshot, template_snapshot_head
+from .spares import spare_schema_take
+from .state import code_fingerprint
 from .template import template_schema_name
 from .validators import normalize_credit_code, validate_credit_code, validate_union_slug
 
@@ -125,7 +128,15 @@ def union_provision(
 
 def _provision(fields: dict, officer: dict, *, officer_role: str, started: float) -> Provisioned:
     slug, credit_code, name = fields["slug"], fields["credit_code"], fields["name"]
+    committed: list[float] = []
     with transaction.atomic():
+        # Registered first, so it runs first after the commit: ``seconds`` is the time until the
+        # union exists, not counting the after-commit tasks (queued in production, inline in tests).
+        transaction.on_commit(lambda: committed.append(time.perf_counter()))
+        # A second provisioning of this slug waits here until the first commits, then finds its
+        # union; and no union is made while the template is being rebuilt (locks.py).
+        slug_lock(slug)
+        template_lock_shared()
         existing = Union.objects.select_for_update().filter(slug=slug).first()
         if existing is not None and existing.credit_code != credit_code:
             raise Conflict(
@@ -146,38 +157,65 @@ def _provision(fields: dict, officer: dict, *, officer_role: str, started: float
         union = existing or Union(schema_name=schema_name_for(slug), **fields)
         created = existing is None
         if created:
-            union.save()
+            try:
+                with transaction.atomic():
+                    union.save()
+            except IntegrityError as exc:  # a different slug with this name or code, just now
+                raise Conflict(
+                    "union_taken",
+                    _("A union with this name or credit code was registered at the same moment."),
+                ) from exc
+        made_from, spare = None, False
         if not schema_exists(union.schema_name):
-            _schema_create(union)
+            made_from, spare = _schema_create(union)
+            SchemaState.objects.update_or_create(union=union, defaults={"fingerprint": made_from})
         Domain.objects.get_or_create(domain=union_host(slug), defaults={"tenant": union, "is_primary": True})
         account, _new = account_get_or_create(**officer, home_union=union)
         with tenant_context(union):
             _refuse_new_officer_on_existing_union(union, account, officer_role, created=created)
-            _union_seed(union, account, officer_role, created=created)
+            fresh = created and bool(made_from) and made_from == code_fingerprint()
+            _union_seed(union, account, officer_role, created=created, fresh=fresh)
     if created:
         from .tasks import union_welcome_send
 
         transaction.on_commit(lambda: union_welcome_send.delay(union_id=union.pk, account_id=account.pk))
-    seconds = time.perf_counter() - started
+    if spare:
+        from .tasks import spare_schemas_refill
+
+        transaction.on_commit(spare_schemas_refill.delay)
+    seconds = (committed[0] if committed else time.perf_counter()) - started
     logger.info("provisioned %s in %.3fs (created=%s)", union.schema_name, seconds, created)
     return Provisioned(union=union, officer=account, created=created, seconds=seconds)
 
 
-def _schema_create(union: Union) -> None:
+def _schema_create(union: Union) -> tuple[str, bool]:
     """Make the union's schema from the template: tables, rows and migration records, in the
-    caller's transaction (see ``snapshot.py`` for why it replays a script instead of cloning)."""
+    caller's transaction (see ``snapshot.py`` for why it replays a script instead of cloning).
+
+    A spare schema made ahead of time from the same snapshot is renamed when there is one
+    (``spares.py``). Returns the migration state the schema is at (``SchemaState``; empty when
+    unknown) and whether a spare was used.
+    """
     if not schema_exists(template_schema_name()):
         raise ServiceError(
             "template_missing",
             _("The union template is not ready: run `manage.py migrate_template`."),
             status=503,
         )
-    schema_create_from_snapshot(union.schema_name)
+    head = template_snapshot_head()
+    spare = spare_schema_take(snapshot=head[0]) if head else None
+    if spare is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER SCHEMA "{spare}" RENAME TO "{union.schema_name}"')
+        state = head[1] if head else ""
+    else:
+        state = schema_create_from_snapshot(union.schema_name).state
     # The audit table goes to the owner role where the application runs as its own role
     # (registry migration 0003; a no-op where both are one role).
     with connection.cursor() as cursor:
         cursor.execute("SELECT public.workershome_audit_protect(%s)", [union.schema_name])
     use_public_schema()
+    return state, spare is not None
 
 
 def _schema_migrate(schema_name: str) -> None:
@@ -218,8 +256,16 @@ def _refuse_new_officer_on_existing_union(
         )
 
 
-def _union_seed(union: Union, officer: Account, officer_role: str, *, created: bool) -> None:
-    """What is the union's own in its schema: its site and its first officer; idempotent."""
+def _union_seed(
+    union: Union, officer: Account, officer_role: str, *, created: bool, fresh: bool = False
+) -> None:
+    """What is the union's own in its schema: its site and its first officer; idempotent.
+
+    ``fresh``: the schema was just made from a snapshot at the code's state (see
+    ``_union_seed_fresh``)."""
+    if fresh:
+        _union_seed_fresh(union, officer, officer_role)
+        return
     from wagtail.log_actions import LogContext
 
     from cms.services import site_root_ensure
@@ -229,6 +275,25 @@ def _union_seed(union: Union, officer: Account, officer_role: str, *, created: b
     with LogContext():
         site_root_ensure(title=union.name, hostname=union_host(union.slug), rename=created)
         role_groups_ensure()
+        local_user_for_account(account=officer, create=True, roles=(officer_role,))
+
+
+def _union_seed_fresh(union: Union, officer: Account, officer_role: str) -> None:
+    """``_union_seed`` for a schema just made from a snapshot at the code's state: its role
+    groups and site sections are the template's already, so only the names and the officer are
+    written (the full seed reads every role's permissions again: most of a provisioning's time)."""
+    from wagtail.log_actions import LogContext
+    from wagtail.models import Site
+
+    from cms.models import HomePage
+
+    with LogContext():
+        home = HomePage.objects.get()
+        home.title = home.draft_title = union.name
+        home.save(update_fields=["title", "draft_title"])
+        site = Site.objects.get(is_default_site=True)
+        site.hostname, site.port, site.site_name = union_host(union.slug), 80, union.name
+        site.save()
         local_user_for_account(account=officer, create=True, roles=(officer_role,))
 
 

@@ -86,11 +86,17 @@ def snapshot_sql_from_dump(dump: str, schema: str) -> str:
     return body
 
 
-def template_snapshot_build() -> TemplateSnapshot:
-    """Dump the template now and keep the script under the current fingerprint."""
+def template_snapshot_build(*, state: str = "") -> TemplateSnapshot:
+    """Dump the template now and keep the script under the current fingerprint.
+
+    ``state`` is the code fingerprint the template was just migrated and seeded to
+    (``template_migrate`` passes it); a rebuild on demand does not know it and leaves it empty.
+    """
     fingerprint = template_fingerprint()
     sql = snapshot_sql_from_dump(_dump(template_schema_name()), template_schema_name())
-    snapshot, _ = TemplateSnapshot.objects.update_or_create(fingerprint=fingerprint, defaults={"sql": sql})
+    snapshot, _ = TemplateSnapshot.objects.update_or_create(
+        fingerprint=fingerprint, defaults={"sql": sql, "state": state}
+    )
     TemplateSnapshot.objects.exclude(pk=snapshot.pk).delete()
     return snapshot
 
@@ -101,10 +107,22 @@ def template_snapshot_current() -> TemplateSnapshot:
     return snapshot or template_snapshot_build()
 
 
-def schema_create_from_snapshot(schema_name: str) -> None:
-    """Create ``schema_name`` with the template's tables and rows, in the current transaction."""
+def template_snapshot_head() -> tuple[str, str] | None:
+    """``(fingerprint, state)`` of the snapshot matching the template now, without its script;
+    None when it must be rebuilt first."""
+    return (
+        TemplateSnapshot.objects.filter(fingerprint=template_fingerprint())
+        .values_list("fingerprint", "state")
+        .first()
+    )
+
+
+def schema_create_from_snapshot(schema_name: str) -> TemplateSnapshot:
+    """Create ``schema_name`` with the template's tables and rows, in the current transaction;
+    returns the snapshot it was made from."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema_name):
         raise ValueError(f"bad schema name: {schema_name!r}")
-    sql = template_snapshot_current().sql.replace(PLACEHOLDER, schema_name)
+    snapshot = template_snapshot_current()
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(snapshot.sql.replace(PLACEHOLDER, schema_name))
+    return snapshot

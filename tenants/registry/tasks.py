@@ -39,3 +39,11 @@ def schema_probe() -> dict:
     from tenants.users.models import User
 
     return {"schema": current_schema(), "users": User.objects.count()}
+
+
+@shared_task(ignore_result=True)
+def spare_schemas_refill() -> int:
+    """Make the spare schemas provisioning took (``spares.py``); one filler at a time."""
+    from .spares import spare_schemas_fill
+
+    return spare_schemas_fill()

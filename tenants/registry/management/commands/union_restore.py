@@ -9,7 +9,8 @@ from workershome.errors import ServiceError
 class Command(BaseCommand):
     help = (
         "Restore a union archive (from union_export) into this database: its schema, registry rows, "
-        "accounts (matched by mobile number) and media. The public schema must be migrated first."
+        "accounts (matched by mobile number) and media. The public schema must be migrated first; "
+        "the union template is made if this database has none."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate",
             action="store_true",
-            help="Do not apply this version's newer migrations to the union.",
+            help="Do not apply this version's newer migrations to a union from a pg_dump archive "
+            "(one restored by COPY is at this database's template state already).",
         )
         parser.add_argument(
             "--no-input", "--noinput", action="store_true", help="Never prompt (nothing asks)."
