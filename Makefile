@@ -27,13 +27,14 @@ messages: $(STAMP)
 migrate: messages
 	$(MANAGE) migrate_schemas --shared --noinput -v 0
 	$(MANAGE) migrate_template -v 0
-	$(MANAGE) migrate_schemas --tenant --executor=multiprocessing --noinput -v 0
-	$(MANAGE) check_migrations --no-progress
+	$(MANAGE) migrate_unions --noinput --no-progress -v 1
+	$(MANAGE) check_migrations --quick --no-progress
 
 # Runs on the embedded default unless DATABASE_URL / REDIS_URL are set.
 demo: migrate
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) seed_demo --no-input
+	$(MANAGE) search_reindex --no-input
 	$(MANAGE) runserver 0.0.0.0:$(PORT)
 
 test: messages
@@ -42,7 +43,7 @@ test: messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy platform tenants cms api
+	$(VENV)/bin/mypy platform tenants cms api search
 
 bench: messages
 	$(VENV)/bin/pytest tests/benchmarks -p no:xdist -s -q -m "" --no-header

@@ -30,6 +30,7 @@ from .counselling import (
     CounsellorViewSet,
     MyAppointmentViewSet,
 )
+from .docking import BookingRequestViewSet, DockingUsageViewSet, SharedResourceViewSet
 from .elections import BallotViewSet, ElectionPlanViewSet
 from .groups import GroupJoinRequestViewSet, InterestGroupViewSet
 from .hardship import HardshipConsentViewSet, HardshipFileViewSet
@@ -54,7 +55,9 @@ from .reception import (
     ReceptionScheduleViewSet,
     ReceptionVisitViewSet,
 )
+from .referrals import OutgoingReferralViewSet, ReceivedReferralViewSet
 from .rooms import RoomBookingManageViewSet, RoomBookingViewSet, RoomViewSet
+from .search import SearchView, SuggestView
 from .stations import ServiceStationViewSet, StationReferralViewSet
 from .syndication import FederationNoticeViewSet
 from .training import (
@@ -85,6 +88,9 @@ portal_router = DefaultRouter()
 portal_router.register("unions", UnionViewSet, basename="union")
 portal_router.register("stations", ServiceStationViewSet, basename="station")
 portal_router.register("station-referrals", StationReferralViewSet, basename="station-referral")
+portal_router.register("docking/resources", SharedResourceViewSet, basename="docking-resource")
+portal_router.register("docking/bookings", BookingRequestViewSet, basename="docking-booking")
+portal_router.register("docking/usage", DockingUsageViewSet, basename="docking-usage")
 
 # A union's own API. Each area registers its viewsets here (one line each) and adds plain
 # views to tenant_extra.
@@ -155,7 +161,12 @@ tenant_router.register(
 )
 tenant_router.register("counselling/lectures", CounsellingLectureViewSet, basename="counselling-lecture")
 tenant_router.register("job-referrals", ReferralViewSet, basename="job-referral")
+tenant_router.register("referrals/sent", OutgoingReferralViewSet, basename="referral-sent")
+tenant_router.register("referrals/received", ReceivedReferralViewSet, basename="referral-received")
 tenant_router.register("archives/items", ArchiveItemViewSet, basename="archive-item")
+tenant_router.register("docking/resources", SharedResourceViewSet, basename="docking-resource")
+tenant_router.register("docking/bookings", BookingRequestViewSet, basename="docking-booking")
+tenant_router.register("docking/usage", DockingUsageViewSet, basename="docking-usage")
 tenant_extra: Patterns = []
 tenant_extra += [path("v1/inbound/messages/", InboundMessageView.as_view(), name="inbound-message")]
 tenant_extra += [
@@ -167,5 +178,14 @@ tenant_extra += [
     path("v1/appeals/rate/", AppealRateView.as_view(), name="appeal-rate"),
 ]
 
+# Search (the same on every host: a union's own content first, or every union's on the portal).
+search_patterns: Patterns = [
+    path("v1/search/", SearchView.as_view(), name="search"),
+    path("v1/search/suggest/", SuggestView.as_view(), name="search-suggest"),
+]
+tenant_extra += search_patterns
+
 tenant_patterns = _api("workershome.urls_tenant", [*tenant_extra, path("v1/", include(tenant_router.urls))])
-portal_patterns = _api("workershome.urls_public", [path("v1/", include(portal_router.urls))])
+portal_patterns = _api(
+    "workershome.urls_public", [*search_patterns, path("v1/", include(portal_router.urls))]
+)

@@ -124,3 +124,12 @@ def end_other_sessions(django_db_blocker) -> None:
                 connection.close()
                 if attempt:
                     raise
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Stop the embedded search engine this test process started on demand (a record's commit
+    indexes it, as in production): it would otherwise outlive the run."""
+    from search import conf
+    from search.engine import embedded_engine_stop
+
+    embedded_engine_stop(conf.engine_dir())

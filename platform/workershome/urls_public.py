@@ -16,5 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("calendar/", include("federation.calendar_urls")),
+    path("resources/", include("docking.urls")),
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -44,5 +44,6 @@ urlpatterns = [
     path("appraisal/", include("tenants.appraisal.urls")),
     path("elections/", include("tenants.elections.urls")),
     path("notices/", include("syndication.urls")),
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
 ]

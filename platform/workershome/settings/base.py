@@ -75,6 +75,8 @@ SHARED_APPS = [
     "stations",  # platform/stations: street service stations and the referrals unions send them
     "reporting",  # platform/reporting: information reports (信息报送) the unions sent up
     "approvals",  # platform/approvals: upward approvals (上级审批) the unions ask their district for
+    "docking",  # platform/docking: shared resources (有对接) unions and stations book from each other
+    "search",  # search/: search documents, the indexing pipeline, the query builder, the embedded engine
     "accounts",  # platform/accounts: one global account per person
     "tenants.users",  # tenants/users: the local User linked to an account (public and every union)
     "django.contrib.contenttypes",
@@ -112,7 +114,7 @@ TENANT_APPS = [
     "tenants.committees",  # 组织建设: committees, terms, positions held by roster members
     "tenants.privacy",  # PIPL: encrypted fields, masking, the sensitive-data audit log, consent
     "tenants.hardship",  # 困难职工帮扶: household files, assistance, follow-up visits
-    "tenants.referrals_out",  # 转介街道服务站: cases the union refers to its street's station
+    "tenants.referrals_out",  # 转介: cases the union refers to its station, district, the city or a sister union
     "tenants.elections",  # 民主选举: election plans, approval, secret ballot, tally, new term
     "tenants.mediation",  # 劳动争议调解: legal consultations, mediation cases, agreements (PDF)
     "tenants.congress",  # 职代会: sessions, delegates and quorum, motions and replies, resolutions, 厂务公开
@@ -142,6 +144,10 @@ TENANT_MULTIPROCESSING_CHUNKS = 2
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # Set the search path only when the schema changes, not before every query (halves statements).
 TENANT_LIMIT_SET_CALLS = True
+# Close a connection once it has served this many union schemas (0: never), so a backend's
+# catalog cache stays bounded (about 0.27 MB per union): workershome/connections.py.
+DATABASE_RECYCLE_AFTER_SCHEMAS = int(os.environ.get("DATABASE_RECYCLE_AFTER_SCHEMAS", "50"))
+EXTRA_SET_TENANT_METHOD_PATH = "workershome.connections.schema_switched"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
@@ -284,6 +290,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "hardship-followups-scan": {"task": "tenants.hardship.tasks.followups_scan_all", "schedule": 60 * 60},
     # 服务站转介: overdue referrals escalated to the district; union records re-synced if a task was lost.
     "stations-referrals-escalate": {"task": "stations.tasks.referrals_escalate", "schedule": 60 * 60},
+    # 资源共享: repeat a booking notice whose task was lost.
+    "docking-bookings-tell": {"task": "docking.tasks.bookings_tell_sweep", "schedule": 15 * 60},
     "referrals-out-sync": {
         "task": "tenants.referrals_out.tasks.referrals_sync_sweep_all",
         "schedule": 15 * 60,
@@ -532,6 +540,12 @@ SPECTACULAR_SETTINGS = {
         "InfoReportCategoryEnum": "tenants.mechanisms.models.InfoReport.Category",
         "StaffAppraisalRatingEnum": "tenants.mechanisms.models.StaffAppraisal.Rating",
         "PartnerServiceEnum": "tenants.mechanisms.models.PartnerOrganisation.Service",
+        "ReferralStatusEnum": "stations.models.ReferralStatus",  # 转介: every level and sister unions
+        "ReferralReceiverKindEnum": "stations.models.ReceiverKind",
+        "ReferralDifficultyEnum": "stations.models.Difficulty",
+        "ReferralSharedItemEnum": "tenants.referrals_out.models.SharedItem",
+        "SharedResourceKindEnum": "docking.models.ResourceKind",
+        "BookingStatusEnum": "docking.models.BookingStatus",
     },
 }
 
