@@ -26,19 +26,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
 
-from .models import District, Fact, FederationRole, Street
+from .models import District, Fact, FactMonth, FederationRole, Street
+from .rollup import period_split
 
 SMALL_GROUP = 5
 SUPPRESSED = "<5"
@@ -70,7 +72,7 @@ class Metric:
     money: bool = False
     guard: str | None = None  # the count an amount is hidden with
 
-    @property
+    @cached_property
     def alias(self) -> str:
         """The aggregate, over facts grouped by name, this metric is read from (shared by every
         metric counted the same way)."""
@@ -105,12 +107,16 @@ def aggregates_for(metrics: Iterable[Metric]) -> dict[str, Count | Sum]:
 
 def metric_values(rows: Iterable[dict[str, Any]], metrics: Iterable[Metric]) -> dict[str, Any]:
     """Each metric's value from rows of ``aggregates_for`` grouped by (at least) fact name."""
+    by_name: dict[str, list[Metric]] = defaultdict(list)
+    for metric in metrics:
+        for name in metric.names:
+            by_name[name].append(metric)
     values: dict[str, Any] = {}
-    metrics = list(metrics)
     for row in rows:
-        for metric in metrics:
-            if row["name"] in metric.names and row.get(metric.alias):
-                value = row[metric.alias] if metric.money else int(row[metric.alias])
+        for metric in by_name.get(row["name"], ()):
+            value = row.get(metric.alias)
+            if value:
+                value = value if metric.money else int(value)
                 values[metric.key] = values.get(metric.key, 0) + value
     return values
 
@@ -203,6 +209,17 @@ class Scope:
             return facts.filter(union__district_id=self.district.pk)
         return facts
 
+    def months(self) -> QuerySet[FactMonth]:
+        """The scope's monthly rollup rows (``rollup``), placed like ``facts``."""
+        rows = FactMonth.objects.all()
+        if self.union is not None:
+            return rows.filter(union_id=self.union.pk)
+        if self.street is not None:
+            return rows.filter(union__street_id=self.street.pk)
+        if self.district is not None:
+            return rows.filter(union__district_id=self.district.pk)
+        return rows
+
 
 def scope_allowed(user, scope: Scope) -> bool:
     """Whether a portal user's federation roles cover ``scope``: the city's administrators all of
@@ -250,6 +267,40 @@ class Period:
 
     def q(self) -> Q:
         return Q(occurred_at__gte=_aware(self.start), occurred_at__lt=_aware(self.end))
+
+    def grouped(
+        self, scope: Scope, group: tuple[str, ...], metrics: Sequence[Metric], *, kind: bool = False
+    ) -> list[dict[str, Any]]:
+        """The scope's figures in the period grouped by ``group`` and fact name (and the
+        payload's kind): whole months from the rollup, a custom period's partial months from the
+        facts. Rows hold each metric's aggregate under its ``alias``; ``metric_values`` sums them."""
+        names = sorted({name for metric in metrics for name in metric.names})
+        aliases = sorted({metric.alias for metric in metrics})
+        split = period_split(self.start, self.end, today=timezone.localdate())
+        rows: list[dict[str, Any]] = []
+        if split.months is not None:
+            first, stop = split.months
+            fields = (*group, "name", *(("kind",) if kind else ()))
+            for row in (
+                scope.months()
+                .filter(month__gte=first, month__lt=stop, name__in=names)
+                .values(*fields)
+                .annotate(**{alias: Sum(alias) for alias in aliases})
+                .order_by()
+            ):
+                if kind:
+                    row["kind"] = row["kind"] or None
+                rows.append(row)
+        for start, end in split.days:
+            days = Q(occurred_at__gte=_aware(start), occurred_at__lt=_aware(end))
+            facts = scope.facts().filter(days, name__in=names)
+            values = (
+                facts.values(*group, "name", kind=KT("payload__kind"))
+                if kind
+                else facts.values(*group, "name")
+            )
+            rows += [dict(row) for row in values.annotate(**aggregates_for(metrics)).order_by()]
+        return rows
 
     def query(self) -> dict[str, str]:
         if self.kind == "custom":
@@ -385,18 +436,11 @@ def table_suppress(table: Table) -> Table:
 
 
 def _figures_by_union(scope: Scope, period: Period) -> dict[int, dict[str, Any]]:
-    """One query: the facts of the period grouped by union and name, with the few aggregates
-    every metric is read from; the metrics are then summed per union here."""
-    rows = (
-        scope.facts()
-        .filter(period.q(), name__in=FACT_NAMES)
-        .values("union_id", "name")
-        .annotate(**aggregates_for(METRICS))
-        .order_by()
-    )
+    """The period's figures of each union: one query on the monthly rollup (plus one on the
+    facts for each partial month of a custom period), the metrics then summed per union here."""
     by_union: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_union[row["union_id"]].append(dict(row))
+    for row in period.grouped(scope, ("union_id",), METRICS):
+        by_union[row["union_id"]].append(row)
     return {union_id: metric_values(grouped, METRICS) for union_id, grouped in by_union.items()}
 
 
@@ -705,16 +749,10 @@ def breakdown_specs() -> tuple[BreakdownSpec, ...]:
 
 
 def breakdown_tables(scope: Scope, period: Period) -> list[Table]:
-    """One query for every breakdown: the scope's facts grouped by name and the payload's kind."""
+    """One query for every breakdown: the scope's figures grouped by name and the payload's kind."""
     specs = breakdown_specs()
     metrics = [METRIC[key] for spec in specs for key in spec.metrics]
-    grouped = list(
-        scope.facts()
-        .filter(period.q(), name__in=sorted({name for metric in metrics for name in metric.names}))
-        .values("name", kind=KT("payload__kind"))
-        .annotate(**aggregates_for(metrics))
-        .order_by()
-    )
+    grouped = period.grouped(scope, (), metrics, kind=True)
     tables = []
     small = scope.level in SMALL_AREAS
     for spec in specs:
@@ -754,27 +792,22 @@ TREND = (
 
 
 def trend_table(scope: Scope, period: Period) -> Table:
-    """One query: cases opened and closed and activities held, month by month, over the twelve
-    months that end with the period's last month."""
+    """One query on the monthly rollup: cases opened and closed and activities held, month by
+    month, over the twelve months that end with the period's last month."""
     last_month = period.last_day.replace(day=1)
     first_month = last_month - relativedelta(months=TREND_MONTHS - 1)
     end = last_month + relativedelta(months=1)
     grouped = (
-        scope.facts()
-        .filter(
-            occurred_at__gte=_aware(first_month),
-            occurred_at__lt=_aware(end),
-            name__in=[n for _k, _l, n in TREND],
-        )
-        .annotate(month=TruncMonth("occurred_at"))
+        scope.months()
+        .filter(month__gte=first_month, month__lt=end, name__in=[n for _k, _l, n in TREND])
         .values("month", "name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     key_of = {name: key for key, _label, name in TREND}
     by_month: dict[datetime.date, dict[str, Any]] = defaultdict(dict)
     for row in grouped:
-        by_month[timezone.localtime(row["month"]).date()][key_of[row["name"]]] = row["n"]
+        by_month[row["month"]][key_of[row["name"]]] = row["n"]
     rows = []
     for n in range(TREND_MONTHS):
         month = first_month + relativedelta(months=n)
