@@ -269,11 +269,19 @@ class Period:
         return Q(occurred_at__gte=_aware(self.start), occurred_at__lt=_aware(self.end))
 
     def grouped(
-        self, scope: Scope, group: tuple[str, ...], metrics: Sequence[Metric], *, kind: bool = False
+        self,
+        scope: Scope,
+        group: tuple[str, ...],
+        metrics: Sequence[Metric],
+        *,
+        kind: bool = False,
+        where: Q | None = None,
     ) -> list[dict[str, Any]]:
         """The scope's figures in the period grouped by ``group`` and fact name (and the
-        payload's kind): whole months from the rollup, a custom period's partial months from the
-        facts. Rows hold each metric's aggregate under its ``alias``; ``metric_values`` sums them."""
+        payload's kind), of the rows ``where`` selects: whole months from the rollup, a custom
+        period's partial months from the facts. Rows hold each metric's aggregate under its
+        ``alias``; ``metric_values`` sums them."""
+        where = where or Q()
         names = sorted({name for metric in metrics for name in metric.names})
         aliases = sorted({metric.alias for metric in metrics})
         split = period_split(self.start, self.end, today=timezone.localdate())
@@ -283,7 +291,7 @@ class Period:
             fields = (*group, "name", *(("kind",) if kind else ()))
             for row in (
                 scope.months()
-                .filter(month__gte=first, month__lt=stop, name__in=names)
+                .filter(where, month__gte=first, month__lt=stop, name__in=names)
                 .values(*fields)
                 .annotate(**{alias: Sum(alias) for alias in aliases})
                 .order_by()
@@ -293,7 +301,7 @@ class Period:
                 rows.append(row)
         for start, end in split.days:
             days = Q(occurred_at__gte=_aware(start), occurred_at__lt=_aware(end))
-            facts = scope.facts().filter(days, name__in=names)
+            facts = scope.facts().filter(where, days, name__in=names)
             values = (
                 facts.values(*group, "name", kind=KT("payload__kind"))
                 if kind
@@ -435,13 +443,34 @@ def table_suppress(table: Table) -> Table:
 # --- Reading the figures -----------------------------------------------------------------------------
 
 
-def _figures_by_union(scope: Scope, period: Period) -> dict[int, dict[str, Any]]:
-    """The period's figures of each union: one query on the monthly rollup (plus one on the
-    facts for each partial month of a custom period), the metrics then summed per union here."""
-    by_union: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in period.grouped(scope, ("union_id",), METRICS):
-        by_union[row["union_id"]].append(row)
-    return {union_id: metric_values(grouped, METRICS) for union_id, grouped in by_union.items()}
+# What a unit row below each level is, as a path from a fact (or a rollup row).
+UNIT_FIELD: dict[str, str] = {
+    "city": "union__district_id",
+    "district": "union__street_id",
+    "street": "union_id",
+    "union": "union_id",
+}
+
+
+def _figures_by_unit(scope: Scope, period: Period, unplaced: list[int]) -> dict[tuple[Level, int], dict]:
+    """The period's figures of each unit below the scope, grouped by the database: by district
+    on the city's page, by street on a district's, by union below; the unions not placed at
+    that level (``unplaced``) are rows of their own, from a second query."""
+    level_below: dict[str, Level] = {
+        "city": "district",
+        "district": "street",
+        "street": "union",
+        "union": "union",
+    }
+    field = UNIT_FIELD[scope.level]
+    grouped: dict[tuple[Level, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in period.grouped(scope, (field,), METRICS):
+        if row[field] is not None:
+            grouped[(level_below[scope.level], row[field])].append(row)
+    if unplaced and field != "union_id":
+        for row in period.grouped(scope, ("union_id",), METRICS, where=Q(union_id__in=unplaced)):
+            grouped[("union", row["union_id"])].append(row)
+    return {key: metric_values(rows, METRICS) for key, rows in grouped.items()}
 
 
 def _terms_by_union(scope: Scope, *, today: datetime.date) -> dict[int, dict[str, int]]:
@@ -490,7 +519,7 @@ def units_figures(
     scope: Scope, period: Period, *, today: datetime.date | None = None
 ) -> tuple[list[Unit], dict[str, Any]]:
     """The rows of the level below ``scope`` and the scope's total, each with the registry's
-    figures, every metric and the committee terms; three queries."""
+    figures, every metric and the committee terms; three or four queries."""
     today = today or timezone.localdate()
     unions = list(
         scope.unions()
@@ -506,10 +535,9 @@ def units_figures(
         )
         .order_by("district__code", "street__code", "name")
     )
-    figures = _figures_by_union(scope, period)
     terms = _terms_by_union(scope, today=today)
     units: dict[tuple[Level, int], Unit] = {}
-    total: dict[str, Any] = {}
+    unplaced: list[int] = []
     for union in unions:
         # A union not yet placed in a district (or street) is a row of its own.
         level: Level
@@ -519,6 +547,7 @@ def units_figures(
             level, pk, label = "street", union["street_id"], union["street__name"]
         else:
             level, pk, label = "union", union["pk"], union["name"]
+            unplaced.append(union["pk"])
         unit = units.get((level, pk))
         if unit is None:
             unit = units[(level, pk)] = Unit(level=level, pk=pk, label=label)
@@ -527,11 +556,15 @@ def units_figures(
             "members": union["member_count"],
             "active": int(union["status"] == Union.Status.ACTIVE),
             "suspended": int(union["status"] == Union.Status.SUSPENDED),
-            **figures.get(union["pk"], {}),
             **terms.get(union["pk"], {}),
         }
         _add(unit.values, own)
-        _add(total, own)
+    for key, figures in _figures_by_unit(scope, period, unplaced).items():
+        if key in units:
+            _add(units[key].values, figures)
+    total: dict[str, Any] = {}
+    for unit in units.values():
+        _add(total, unit.values)
     return list(units.values()), total
 
 

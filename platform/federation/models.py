@@ -245,9 +245,11 @@ class FactMonth(models.Model):
     n = models.PositiveIntegerField(default=0)
     n_on_time_true = models.PositiveIntegerField(default=0)
     sum_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    sum_attended = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    sum_count = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    sum_participants = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # Integers, not decimals: PostgreSQL sums them as integers, and the dashboard's page reads
+    # thousands of these sums.
+    sum_attended = models.IntegerField(default=0)
+    sum_count = models.IntegerField(default=0)
+    sum_participants = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("facts of a month")

@@ -22,7 +22,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, DecimalField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -39,6 +39,13 @@ def _metrics():
 def rollup_columns() -> list[str]:
     """The counted columns: one per way of counting the metrics (their ``alias``)."""
     return sorted({metric.alias for metric in _metrics()})
+
+
+def rollup_value(column: str, value: Any, model: Any = FactMonth) -> Decimal | int:
+    """``value`` as the column stores it: decimals for money, integers for counts."""
+    if isinstance(model._meta.get_field(column), DecimalField):
+        return Decimal(value or 0)
+    return int(value or 0)
 
 
 def rollup_names() -> list[str]:
@@ -98,7 +105,7 @@ def rollup_add(facts: Iterable[Fact]) -> int:
         key = _Key(fact.union_id, local_month(fact.occurred_at), fact.name, str(kind) if kind else "")
         target = rows[key]
         for column, value in _increments(fact.name, fact.payload).items():
-            target[column] += value
+            target[column] += rollup_value(column, value)
     if not rows:
         return 0
     table = FactMonth._meta.db_table
@@ -151,7 +158,7 @@ def rollup_rebuild(*, union_ids: Sequence[int] | None = None) -> int:
             month=timezone.localtime(row["month_at"]).date(),
             name=row["name"],
             kind=row["kind_text"],
-            **{column: row.get(column) or 0 for column in columns},
+            **{column: rollup_value(column, row.get(column)) for column in columns},
         )
         for row in rollup_from_facts(facts).iterator(chunk_size=5000)
     ]

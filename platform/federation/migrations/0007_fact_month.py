@@ -9,7 +9,7 @@ def rollup_fill(apps, schema_editor):
     later column that this table does not have yet is left to its own migration)."""
     from django.utils import timezone
 
-    from federation.rollup import rollup_columns, rollup_from_facts
+    from federation.rollup import rollup_value, rollup_columns, rollup_from_facts
 
     fact_model = apps.get_model("federation", "Fact")
     month_model = apps.get_model("federation", "FactMonth")
@@ -21,7 +21,7 @@ def rollup_fill(apps, schema_editor):
             month=timezone.localtime(row["month_at"]).date(),
             name=row["name"],
             kind=row["kind_text"],
-            **{column: row.get(column) or 0 for column in columns},
+            **{column: rollup_value(column, row.get(column), month_model) for column in columns},
         )
         for row in rollup_from_facts(fact_model.objects.all()).iterator(chunk_size=5000)
     ]
@@ -46,9 +46,9 @@ class Migration(migrations.Migration):
                 ('n', models.PositiveIntegerField(default=0)),
                 ('n_on_time_true', models.PositiveIntegerField(default=0)),
                 ('sum_amount', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('sum_attended', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('sum_count', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('sum_participants', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ('sum_attended', models.IntegerField(default=0)),
+                ('sum_count', models.IntegerField(default=0)),
+                ('sum_participants', models.IntegerField(default=0)),
                 ('union', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.union')),
             ],
             options={
