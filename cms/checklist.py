@@ -29,6 +29,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -66,6 +67,34 @@ REQUIRED_ROOMS: tuple[tuple[str, str], ...] = (
     ("stress_relief_room", RoomKind.STRESS_RELIEF_ROOM),
     ("workers_library", RoomKind.LIBRARY),
 )
+
+
+# Each item's label, by its stable code: the site's checklist and the federation's assessment
+# (which receives only codes) both read it.
+ITEM_LABELS: dict[str, str | Promise] = {
+    "name_plate": _("Name plate: address, opening hours, logo or photo"),
+    "chairman_contact": _("Chairman's public mobile number and email"),
+    "staff_badges": _("Staff badge numbers"),
+    "rules_published": _("At least one rule published"),
+    "services_published": _("Service items covering the six duties"),
+    "bulletin_updated": format_lazy(
+        _("Bulletin board updated in the last {days} days"), days=BULLETIN_MAX_AGE_DAYS
+    ),
+    "procedures_published": _("Each kind of case has a published procedure"),
+    "rooms_declared": _("At least one room declared"),
+    **{code: RoomKind(kind).label for code, kind in REQUIRED_ROOMS},
+    "room_equipment": _("Rooms list their equipment"),
+    "staff_listed": _("Staff and committee members listed"),
+    "activities_held": _("Activities held regularly"),
+    "service_brand": _("At least one service brand"),
+    "docking": _("Docking with sister unions, stations and the federation"),
+}
+
+
+def checklist_item_label(code: str) -> str:
+    """An item's label from its code (the code itself for one this version no longer has)."""
+    label = ITEM_LABELS.get(code)
+    return str(label) if label is not None else code
 
 
 class Status:
@@ -213,7 +242,7 @@ def _join(values: list[str]) -> str:
     return gettext(", ").join(values)
 
 
-def _missing(parts: list[str]) -> str:
+def missing_sentence(parts: list[str]) -> str:
     return gettext("Missing: %(parts)s.") % {"parts": _join(parts)}
 
 
@@ -281,12 +310,14 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
 
     items: list[ChecklistItem] = []
 
-    def add(code: str, requirement: str, label: str, ok: bool, detail: str, fix_url: str | None) -> None:
+    def add(code: str, requirement: str, ok: bool, detail: str, fix_url: str | None) -> None:
         status = Status.DONE if ok else Status.MISSING
-        items.append(ChecklistItem(code, requirement, label, status, detail, fix_url))
+        items.append(ChecklistItem(code, requirement, checklist_item_label(code), status, detail, fix_url))
 
-    def pending(code: str, requirement: str, label: str, detail: str) -> None:
-        items.append(ChecklistItem(code, requirement, label, Status.PENDING, detail, None))
+    def pending(code: str, requirement: str, detail: str) -> None:
+        items.append(
+            ChecklistItem(code, requirement, checklist_item_label(code), Status.PENDING, detail, None)
+        )
 
     # 亮牌子: the name plate — where the home is, when it is open, and what it looks like.
     has_picture = bool(home.logo_id or home.has_photo)  # type: ignore[attr-defined]
@@ -299,9 +330,8 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         )
         if not present
     ]
-    detail = _missing(lacking) if lacking else gettext("The name plate is complete.")
-    label = gettext("Name plate: address, opening hours, logo or photo")
-    add("name_plate", "sign", label, not lacking, detail, _edit_url(home.pk))
+    detail = missing_sentence(lacking) if lacking else gettext("The name plate is complete.")
+    add("name_plate", "sign", not lacking, detail, _edit_url(home.pk))
 
     # 亮身份: the chairman publishes a mobile number and an email; staff wear a badge. Once the
     # union has entered its committees (组织建设), the site draws both from them, and so does this.
@@ -325,9 +355,8 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         lacking.append(gettext("public mobile number"))
     if not contact_email:
         lacking.append(gettext("public email"))
-    detail = _missing(lacking) if lacking else gettext("The chairman's contact is published.")
-    label = gettext("Chairman's public mobile number and email")
-    add("chairman_contact", "identity", label, not lacking, detail, people_url)
+    detail = missing_sentence(lacking) if lacking else gettext("The chairman's contact is published.")
+    add("chairman_contact", "identity", not lacking, detail, people_url)
 
     if not staff_count:
         detail = gettext("List the staff first.")
@@ -340,7 +369,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     else:
         detail = gettext("Every staff member has a badge number.")
     ok = staff_count > 0 and not unbadged
-    add("staff_badges", "identity", gettext("Staff badge numbers"), ok, detail, people_url)
+    add("staff_badges", "identity", ok, detail, people_url)
 
     # 亮制度: division of work and management rules on the wall.
     if rule_count:
@@ -349,8 +378,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         }
     else:
         detail = gettext("No rule is published yet.")
-    label = gettext("At least one rule published")
-    add("rules_published", "rules", label, rule_count > 0, detail, child_add_url(RuleIndexPage, RulePage))
+    add("rules_published", "rules", rule_count > 0, detail, child_add_url(RuleIndexPage, RulePage))
 
     # 亮项目: service items covering the six duties, and a bulletin board updated regularly.
     covered = set(service_duties)
@@ -359,9 +387,8 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         detail = gettext("No service item covers: %(duties)s.") % {"duties": _join(missing_duties)}
     else:
         detail = gettext("All six duties have a service item.")
-    label = gettext("Service items covering the six duties")
     fix_url = child_add_url(ServiceIndexPage, ServiceItemPage)
-    add("services_published", "services", label, not missing_duties, detail, fix_url)
+    add("services_published", "services", not missing_duties, detail, fix_url)
 
     if last_notice is None:
         ok, detail = False, gettext("No notice is published yet.")
@@ -373,8 +400,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
             "Last notice published on %(date)s, %(days)d days ago.",
             age,
         ) % {"date": last_notice.isoformat(), "days": age}
-    label = gettext("Bulletin board updated in the last %(days)d days") % {"days": BULLETIN_MAX_AGE_DAYS}
-    add("bulletin_updated", "services", label, ok, detail, child_add_url(BulletinPage, NoticePage))
+    add("bulletin_updated", "services", ok, detail, child_add_url(BulletinPage, NoticePage))
 
     # 亮程序: every kind of case has a published procedure (the site and posters chart it).
     unpublished = [str(spec.label) for kind, spec in KINDS.items() if kind not in published_kinds]
@@ -382,8 +408,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         detail = gettext("No published procedure yet for: %(kinds)s.") % {"kinds": _join(unpublished)}
     else:
         detail = gettext("Every kind of case has a published procedure.")
-    label = gettext("Each kind of case has a published procedure")
-    add("procedures_published", "procedures", label, not unpublished, detail, reverse("procedures:index"))
+    add("procedures_published", "procedures", not unpublished, detail, reverse("procedures:index"))
 
     # 有场地: at least one room, and the mediation room, stress-relief room and workers' library.
     # With rooms, their listing (declare a use on an existing room: 一室多用); without, a new room.
@@ -395,7 +420,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         }
     else:
         detail = gettext("No room is declared yet.")
-    add("rooms_declared", "venue", gettext("At least one room declared"), bool(rooms), detail, rooms_url)
+    add("rooms_declared", "venue", bool(rooms), detail, rooms_url)
 
     served = {kind for _id, _title, main_kind, uses, _eq in rooms for kind in (main_kind, *uses)}
     for code, kind in REQUIRED_ROOMS:
@@ -403,7 +428,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
             detail = gettext("Declared, as a room's kind or one of its uses.")
         else:
             detail = gettext("No room is this or is also used as this (一室多用 counts).")
-        add(code, "venue", str(RoomKind(kind).label), kind in served, detail, rooms_url)
+        add(code, "venue", kind in served, detail, rooms_url)
 
     # 有设施: each room lists its equipment.
     bare = [(room_id, title) for room_id, title, _kind, _uses, equipment in rooms if not equipment]
@@ -414,8 +439,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     else:
         detail = gettext("Every room lists its equipment.")
     fix_url = _edit_url(bare[0][0]) if bare else rooms_url
-    label = gettext("Rooms list their equipment")
-    add("room_equipment", "facilities", label, bool(rooms) and not bare, detail, fix_url)
+    add("room_equipment", "facilities", bool(rooms) and not bare, detail, fix_url)
 
     # 有人员: staff and committee members are listed.
     if staff_count:
@@ -424,8 +448,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
         }
     else:
         detail = gettext("No staff member is listed yet.")
-    label = gettext("Staff and committee members listed")
-    add("staff_listed", "staff", label, staff_count > 0, detail, people_url)
+    add("staff_listed", "staff", staff_count > 0, detail, people_url)
 
     # 有活动: activities held regularly — at least one in the last three months.
     held = 0
@@ -446,7 +469,7 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     else:
         detail = gettext("No activity was held in the last three months.")
     fix_url = reverse("activity_admin:add")
-    add("activities_held", "activities", gettext("Activities held regularly"), held > 0, detail, fix_url)
+    add("activities_held", "activities", held > 0, detail, fix_url)
 
     # 有品牌: at least one service brand.
     if brand_count:
@@ -456,12 +479,11 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     else:
         detail = gettext("No service brand is published yet.")
     fix_url = child_add_url(BrandIndexPage, ServiceBrandPage)
-    add("service_brand", "brand", gettext("At least one service brand"), brand_count > 0, detail, fix_url)
+    add("service_brand", "brand", brand_count > 0, detail, fix_url)
 
     # 有对接: comes with docking (pending).
     detail = gettext("Docking comes with the shared-resources module; nothing to do here yet.")
-    label = gettext("Docking with sister unions, stations and the federation")
-    pending("docking", "docking", label, detail)
+    pending("docking", "docking", detail)
     return Checklist(items=items)
 
 

@@ -29,6 +29,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cms.checklist import checklist_item_label, missing_sentence
+
 CHECKLIST_EVENT = "home.checklist_counted"
 
 FIVE_DISPLAYS = "five_displays"
@@ -157,13 +159,13 @@ def checklist_requirement(requirement: str) -> Rule:
         if not counted:
             return Outcome(None, gettext("Cannot be assessed yet."))
         done = sum(1 for item in counted if item.get("ok"))
-        missing = [str(item.get("code")) for item in counted if not item.get("ok")]
+        missing = [checklist_item_label(str(item.get("code"))) for item in counted if not item.get("ok")]
         evidence = gettext("%(done)s of %(total)s checklist items done.") % {
             "done": done,
             "total": len(counted),
         }
         if missing:
-            evidence += " " + gettext("Missing: %(codes)s.") % {"codes": ", ".join(missing)}
+            evidence += " " + missing_sentence(missing)
         return Outcome(done / len(counted), evidence)
 
     return rule

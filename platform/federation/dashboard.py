@@ -26,19 +26,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
 
-from .models import District, Fact, FederationRole, Street
+from .models import District, Fact, FactMonth, FederationRole, Street
+from .rollup import period_split
 
 SMALL_GROUP = 5
 SUPPRESSED = "<5"
@@ -70,7 +72,7 @@ class Metric:
     money: bool = False
     guard: str | None = None  # the count an amount is hidden with
 
-    @property
+    @cached_property
     def alias(self) -> str:
         """The aggregate, over facts grouped by name, this metric is read from (shared by every
         metric counted the same way)."""
@@ -105,12 +107,16 @@ def aggregates_for(metrics: Iterable[Metric]) -> dict[str, Count | Sum]:
 
 def metric_values(rows: Iterable[dict[str, Any]], metrics: Iterable[Metric]) -> dict[str, Any]:
     """Each metric's value from rows of ``aggregates_for`` grouped by (at least) fact name."""
+    by_name: dict[str, list[Metric]] = defaultdict(list)
+    for metric in metrics:
+        for name in metric.names:
+            by_name[name].append(metric)
     values: dict[str, Any] = {}
-    metrics = list(metrics)
     for row in rows:
-        for metric in metrics:
-            if row["name"] in metric.names and row.get(metric.alias):
-                value = row[metric.alias] if metric.money else int(row[metric.alias])
+        for metric in by_name.get(row["name"], ()):
+            value = row.get(metric.alias)
+            if value:
+                value = value if metric.money else int(value)
                 values[metric.key] = values.get(metric.key, 0) + value
     return values
 
@@ -203,6 +209,17 @@ class Scope:
             return facts.filter(union__district_id=self.district.pk)
         return facts
 
+    def months(self) -> QuerySet[FactMonth]:
+        """The scope's monthly rollup rows (``rollup``), placed like ``facts``."""
+        rows = FactMonth.objects.all()
+        if self.union is not None:
+            return rows.filter(union_id=self.union.pk)
+        if self.street is not None:
+            return rows.filter(union__street_id=self.street.pk)
+        if self.district is not None:
+            return rows.filter(union__district_id=self.district.pk)
+        return rows
+
 
 def scope_allowed(user, scope: Scope) -> bool:
     """Whether a portal user's federation roles cover ``scope``: the city's administrators all of
@@ -250,6 +267,48 @@ class Period:
 
     def q(self) -> Q:
         return Q(occurred_at__gte=_aware(self.start), occurred_at__lt=_aware(self.end))
+
+    def grouped(
+        self,
+        scope: Scope,
+        group: tuple[str, ...],
+        metrics: Sequence[Metric],
+        *,
+        kind: bool = False,
+        where: Q | None = None,
+    ) -> list[dict[str, Any]]:
+        """The scope's figures in the period grouped by ``group`` and fact name (and the
+        payload's kind), of the rows ``where`` selects: whole months from the rollup, a custom
+        period's partial months from the facts. Rows hold each metric's aggregate under its
+        ``alias``; ``metric_values`` sums them."""
+        where = where or Q()
+        names = sorted({name for metric in metrics for name in metric.names})
+        aliases = sorted({metric.alias for metric in metrics})
+        split = period_split(self.start, self.end, today=timezone.localdate())
+        rows: list[dict[str, Any]] = []
+        if split.months is not None:
+            first, stop = split.months
+            fields = (*group, "name", *(("kind",) if kind else ()))
+            for row in (
+                scope.months()
+                .filter(where, month__gte=first, month__lt=stop, name__in=names)
+                .values(*fields)
+                .annotate(**{alias: Sum(alias) for alias in aliases})
+                .order_by()
+            ):
+                if kind:
+                    row["kind"] = row["kind"] or None
+                rows.append(row)
+        for start, end in split.days:
+            days = Q(occurred_at__gte=_aware(start), occurred_at__lt=_aware(end))
+            facts = scope.facts().filter(where, days, name__in=names)
+            values = (
+                facts.values(*group, "name", kind=KT("payload__kind"))
+                if kind
+                else facts.values(*group, "name")
+            )
+            rows += [dict(row) for row in values.annotate(**aggregates_for(metrics)).order_by()]
+        return rows
 
     def query(self) -> dict[str, str]:
         if self.kind == "custom":
@@ -384,20 +443,34 @@ def table_suppress(table: Table) -> Table:
 # --- Reading the figures -----------------------------------------------------------------------------
 
 
-def _figures_by_union(scope: Scope, period: Period) -> dict[int, dict[str, Any]]:
-    """One query: the facts of the period grouped by union and name, with the few aggregates
-    every metric is read from; the metrics are then summed per union here."""
-    rows = (
-        scope.facts()
-        .filter(period.q(), name__in=FACT_NAMES)
-        .values("union_id", "name")
-        .annotate(**aggregates_for(METRICS))
-        .order_by()
-    )
-    by_union: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_union[row["union_id"]].append(dict(row))
-    return {union_id: metric_values(grouped, METRICS) for union_id, grouped in by_union.items()}
+# What a unit row below each level is, as a path from a fact (or a rollup row).
+UNIT_FIELD: dict[str, str] = {
+    "city": "union__district_id",
+    "district": "union__street_id",
+    "street": "union_id",
+    "union": "union_id",
+}
+
+
+def _figures_by_unit(scope: Scope, period: Period, unplaced: list[int]) -> dict[tuple[Level, int], dict]:
+    """The period's figures of each unit below the scope, grouped by the database: by district
+    on the city's page, by street on a district's, by union below; the unions not placed at
+    that level (``unplaced``) are rows of their own, from a second query."""
+    level_below: dict[str, Level] = {
+        "city": "district",
+        "district": "street",
+        "street": "union",
+        "union": "union",
+    }
+    field = UNIT_FIELD[scope.level]
+    grouped: dict[tuple[Level, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in period.grouped(scope, (field,), METRICS):
+        if row[field] is not None:
+            grouped[(level_below[scope.level], row[field])].append(row)
+    if unplaced and field != "union_id":
+        for row in period.grouped(scope, ("union_id",), METRICS, where=Q(union_id__in=unplaced)):
+            grouped[("union", row["union_id"])].append(row)
+    return {key: metric_values(rows, METRICS) for key, rows in grouped.items()}
 
 
 def _terms_by_union(scope: Scope, *, today: datetime.date) -> dict[int, dict[str, int]]:
@@ -446,7 +519,7 @@ def units_figures(
     scope: Scope, period: Period, *, today: datetime.date | None = None
 ) -> tuple[list[Unit], dict[str, Any]]:
     """The rows of the level below ``scope`` and the scope's total, each with the registry's
-    figures, every metric and the committee terms; three queries."""
+    figures, every metric and the committee terms; three or four queries."""
     today = today or timezone.localdate()
     unions = list(
         scope.unions()
@@ -462,10 +535,9 @@ def units_figures(
         )
         .order_by("district__code", "street__code", "name")
     )
-    figures = _figures_by_union(scope, period)
     terms = _terms_by_union(scope, today=today)
     units: dict[tuple[Level, int], Unit] = {}
-    total: dict[str, Any] = {}
+    unplaced: list[int] = []
     for union in unions:
         # A union not yet placed in a district (or street) is a row of its own.
         level: Level
@@ -475,6 +547,7 @@ def units_figures(
             level, pk, label = "street", union["street_id"], union["street__name"]
         else:
             level, pk, label = "union", union["pk"], union["name"]
+            unplaced.append(union["pk"])
         unit = units.get((level, pk))
         if unit is None:
             unit = units[(level, pk)] = Unit(level=level, pk=pk, label=label)
@@ -483,11 +556,15 @@ def units_figures(
             "members": union["member_count"],
             "active": int(union["status"] == Union.Status.ACTIVE),
             "suspended": int(union["status"] == Union.Status.SUSPENDED),
-            **figures.get(union["pk"], {}),
             **terms.get(union["pk"], {}),
         }
         _add(unit.values, own)
-        _add(total, own)
+    for key, figures in _figures_by_unit(scope, period, unplaced).items():
+        if key in units:
+            _add(units[key].values, figures)
+    total: dict[str, Any] = {}
+    for unit in units.values():
+        _add(total, unit.values)
     return list(units.values()), total
 
 
@@ -705,16 +782,10 @@ def breakdown_specs() -> tuple[BreakdownSpec, ...]:
 
 
 def breakdown_tables(scope: Scope, period: Period) -> list[Table]:
-    """One query for every breakdown: the scope's facts grouped by name and the payload's kind."""
+    """One query for every breakdown: the scope's figures grouped by name and the payload's kind."""
     specs = breakdown_specs()
     metrics = [METRIC[key] for spec in specs for key in spec.metrics]
-    grouped = list(
-        scope.facts()
-        .filter(period.q(), name__in=sorted({name for metric in metrics for name in metric.names}))
-        .values("name", kind=KT("payload__kind"))
-        .annotate(**aggregates_for(metrics))
-        .order_by()
-    )
+    grouped = period.grouped(scope, (), metrics, kind=True)
     tables = []
     small = scope.level in SMALL_AREAS
     for spec in specs:
@@ -754,27 +825,22 @@ TREND = (
 
 
 def trend_table(scope: Scope, period: Period) -> Table:
-    """One query: cases opened and closed and activities held, month by month, over the twelve
-    months that end with the period's last month."""
+    """One query on the monthly rollup: cases opened and closed and activities held, month by
+    month, over the twelve months that end with the period's last month."""
     last_month = period.last_day.replace(day=1)
     first_month = last_month - relativedelta(months=TREND_MONTHS - 1)
     end = last_month + relativedelta(months=1)
     grouped = (
-        scope.facts()
-        .filter(
-            occurred_at__gte=_aware(first_month),
-            occurred_at__lt=_aware(end),
-            name__in=[n for _k, _l, n in TREND],
-        )
-        .annotate(month=TruncMonth("occurred_at"))
+        scope.months()
+        .filter(month__gte=first_month, month__lt=end, name__in=[n for _k, _l, n in TREND])
         .values("month", "name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     key_of = {name: key for key, _label, name in TREND}
     by_month: dict[datetime.date, dict[str, Any]] = defaultdict(dict)
     for row in grouped:
-        by_month[timezone.localtime(row["month"]).date()][key_of[row["name"]]] = row["n"]
+        by_month[row["month"]][key_of[row["name"]]] = row["n"]
     rows = []
     for n in range(TREND_MONTHS):
         month = first_month + relativedelta(months=n)

@@ -3,7 +3,8 @@
 ``facts_receive`` is the outbox's fact sink (registered in ``apps``): the union's delivery calls
 it inside its transaction, in the union's schema, whose search path reaches the public tables.
 The facts and the outbox rows' "dispatched" marks commit together or not at all, and
-``Fact.event_id`` is unique with conflicts ignored, so a repeated delivery changes nothing.
+``Fact.event_id`` is unique with conflicts ignored, so a repeated delivery changes nothing; the
+facts that were new are counted into the monthly rollup (``rollup``) in the same transaction.
 
 A few facts also keep the registry up to date (``fact_reaction_register``): the roster's counts
 set the union's member count. Reactions read the facts, never the union's tables.
@@ -12,9 +13,12 @@ set the union's member count. Reactions read the facts, never the union's tables
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,6 +28,7 @@ from tenants.registry.models import Union
 from workershome.tenancy import current_schema
 
 from .models import Fact
+from .rollup import rollup_add
 
 Reaction = Callable[[Union], None]
 _reactions: dict[str, Reaction] = {}
@@ -43,26 +48,54 @@ def facts_receive(events: list[OutboxEvent]) -> int:
         raise RuntimeError("facts_receive must run inside the outbox delivery's transaction")
     union = Union.objects.only("pk", "district_id", "street_id").get(schema_name=current_schema())
     now = timezone.now()
-    before = Fact.objects.filter(event_id__in=[event.pk for event in events]).count()
-    Fact.objects.bulk_create(
-        [
-            Fact(
-                event_id=event.pk,
-                union_id=union.pk,
-                district_id=union.district_id,
-                street_id=union.street_id,
-                name=event.name,
-                occurred_at=event.occurred_at,
-                received_at=now,
-                payload=event.payload,
-            )
-            for event in events
-        ],
-        ignore_conflicts=True,
-    )
+    facts = [
+        Fact(
+            event_id=event.pk,
+            union_id=union.pk,
+            district_id=union.district_id,
+            street_id=union.street_id,
+            name=event.name,
+            occurred_at=event.occurred_at,
+            received_at=now,
+            payload=event.payload,
+        )
+        for event in events
+    ]
+    new = _facts_insert(facts)
+    rollup_add(fact for fact in facts if fact.event_id in new)
     for name in {event.name for event in events} & set(_reactions):
         _reactions[name](union)
-    return len(events) - before
+    return len(new)
+
+
+def _facts_insert(facts: list[Fact]) -> set:
+    """Insert ``facts``, skipping those already received; returns the event ids that were new
+    (``INSERT … ON CONFLICT DO NOTHING RETURNING``: exact even if two deliveries race)."""
+    table = Fact._meta.db_table
+    fields = [
+        "event_id",
+        "union_id",
+        "district_id",
+        "street_id",
+        "name",
+        "occurred_at",
+        "received_at",
+        "payload",
+    ]
+    row = "(%s, %s, %s, %s, %s, %s, %s, %s::jsonb)"
+    params: list[Any] = []
+    for fact in facts:
+        params += [fact.event_id, fact.union_id, fact.district_id, fact.street_id, fact.name,
+                   fact.occurred_at, fact.received_at, json.dumps(fact.payload, cls=DjangoJSONEncoder)]  # fmt: skip
+    columns_sql = ", ".join(f'"{f}"' for f in fields)
+    sql = (
+        f'INSERT INTO "{table}" ({columns_sql}) VALUES '
+        + ", ".join([row] * len(facts))
+        + ' ON CONFLICT ("event_id") DO NOTHING RETURNING "event_id"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {event_id for (event_id,) in cursor.fetchall()}
 
 
 def union_member_count_sync(union: Union) -> None:

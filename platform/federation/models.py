@@ -229,6 +229,40 @@ class Fact(models.Model):
         return self.received_at - self.occurred_at
 
 
+class FactMonth(models.Model):
+    """The facts of one union in one month, of one name and payload kind, counted: the rollup the
+    dashboard reads (see ``federation.rollup``).
+
+    ``n`` counts the facts; every other column is one way the dashboard's metrics count (its
+    name is the metric's ``alias``): facts whose payload holds a value, or a payload field summed.
+    Rows are added to when facts arrive, never rewritten by a request.
+    """
+
+    union = models.ForeignKey("registry.Union", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    name = models.CharField(_("event"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=50, blank=True)
+    n = models.PositiveIntegerField(default=0)
+    n_on_time_true = models.PositiveIntegerField(default=0)
+    sum_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # Integers, not decimals: PostgreSQL sums them as integers, and the dashboard's page reads
+    # thousands of these sums.
+    sum_attended = models.IntegerField(default=0)
+    sum_count = models.IntegerField(default=0)
+    sum_participants = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("facts of a month")
+        verbose_name_plural = _("facts by month")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "month", "name", "kind"], name="fact_month_unique"),
+        ]
+        indexes = [models.Index(fields=["month", "name"], name="fact_month_month_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.month:%Y-%m} ×{self.n}"
+
+
 class CityActivity(models.Model):
     """An activity a union opened to other unions' members (or to everyone), as the city
     calendar lists it (全市活动日历).

@@ -76,6 +76,10 @@ def test_scoring_from_facts(union_a, assessment_round):
 
     assert points["display_sign"] == 4
     assert points["display_identity"] == 2  # one of two identity items missing
+    # What to fix is named in words, not by the checklist's internal codes.
+    identity = scorecard.scores.get(code="display_identity").evidence
+    assert "工作人员工牌号" in identity, identity
+    assert "staff_badges" not in identity
     assert points["has_docking"] is None  # pending: cannot be assessed
     assert points["org_congress"] == 5
     assert points["org_committee"] == 4

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from federation.models import Fact, FederationRole, Street
+from federation.rollup import rollup_add, rollup_rebuild
 from tenants.registry.models import Union
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, make_person
@@ -52,9 +53,11 @@ def city_admin(django_db_setup, django_db_blocker):
                  name=name, occurred_at=at, payload=payload)
             for name, payload, at, union in facts
         )  # fmt: skip
+        rollup_add(created)
     yield account, union_a
     with django_db_blocker.unblock():
         Fact.objects.filter(pk__in=[fact.pk for fact in created]).delete()
+        rollup_rebuild(union_ids=[union_a.pk, union_b.pk])
         for union in (union_a, union_b):
             Union.objects.filter(pk=union.pk).update(street_id=before[union.pk])
         with schema_context("public"):

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from federation.dashboard import Period, Scope, dashboard_build, period_parse
 from federation.models import District, Fact, FederationRole, Street
+from federation.rollup import rollup_add
 from tenants.registry.models import Union
 from tests.factories import PASSWORD, make_person
 
@@ -68,7 +69,8 @@ def placed(union_a, union_b) -> tuple[Union, Union]:
 
 
 def fact(union: Union, name: str, payload: dict | None = None, *, days_ago: int = 0, at=None) -> Fact:
-    return Fact.objects.create(
+    """A fact as ``facts_receive`` stores it: the row, and counted into the monthly rollup."""
+    stored = Fact.objects.create(
         event_id=uuid.uuid4(),
         union=union,
         district=union.district,
@@ -77,6 +79,8 @@ def fact(union: Union, name: str, payload: dict | None = None, *, days_ago: int 
         occurred_at=at or timezone.now() - datetime.timedelta(days=days_ago),
         payload=payload or {},
     )
+    rollup_add([stored])
+    return stored
 
 
 def this_year() -> Period:
