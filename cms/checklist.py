@@ -36,7 +36,7 @@ from wagtail.models import Page
 
 from tenants.cases.kinds import KINDS
 from tenants.cases.models import Procedure
-from workershome.tenancy import on_portal
+from workershome.tenancy import current_tenant, on_portal
 
 from .models import (
     BrandIndexPage,
@@ -242,6 +242,28 @@ def _join(values: list[str]) -> str:
     return gettext(", ").join(values)
 
 
+def _docking_activity(today: datetime.date) -> tuple[int, int]:
+    """This union's published shared resources, and its approved or used bookings (as requester
+    or as publisher) that started in the last year: read from the federation's public tables."""
+    if on_portal():
+        return 0, 0
+    from docking.models import BookingRequest, BookingStatus, SharedResource
+
+    union_id = current_tenant().pk
+    published = SharedResource.objects.filter(union_id=union_id, is_published=True).count()
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time.min)
+    )
+    used = (
+        BookingRequest.objects.filter(
+            status__in=[BookingStatus.APPROVED, BookingStatus.COMPLETED], starts_at__gte=since
+        )
+        .filter(Q(requester_union_id=union_id) | Q(resource__union_id=union_id))
+        .count()
+    )
+    return published, used
+
+
 def missing_sentence(parts: list[str]) -> str:
     return gettext("Missing: %(parts)s.") % {"parts": _join(parts)}
 
@@ -313,11 +335,6 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     def add(code: str, requirement: str, ok: bool, detail: str, fix_url: str | None) -> None:
         status = Status.DONE if ok else Status.MISSING
         items.append(ChecklistItem(code, requirement, checklist_item_label(code), status, detail, fix_url))
-
-    def pending(code: str, requirement: str, detail: str) -> None:
-        items.append(
-            ChecklistItem(code, requirement, checklist_item_label(code), Status.PENDING, detail, None)
-        )
 
     # 亮牌子: the name plate — where the home is, when it is open, and what it looks like.
     has_picture = bool(home.logo_id or home.has_photo)  # type: ignore[attr-defined]
@@ -481,9 +498,18 @@ def home_checklist(*, today: datetime.date | None = None) -> Checklist:
     fix_url = child_add_url(BrandIndexPage, ServiceBrandPage)
     add("service_brand", "brand", brand_count > 0, detail, fix_url)
 
-    # 有对接: comes with docking (pending).
-    detail = gettext("Docking comes with the shared-resources module; nothing to do here yet.")
-    pending("docking", "docking", detail)
+    # 有对接: the union shares a resource with others or used one of theirs in the last year.
+    published, used = _docking_activity(today)
+    if published or used:
+        detail = gettext(
+            "%(published)d shared resource(s) published; %(used)d booking(s) in the last year."
+        ) % {
+            "published": published,
+            "used": used,
+        }
+    else:
+        detail = gettext("Publish a resource to share, or book a resource of a sister union or station.")
+    add("docking", "docking", bool(published or used), detail, reverse("docking_mine:index"))
     return Checklist(items=items)
 
 

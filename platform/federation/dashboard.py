@@ -151,6 +151,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("activity_signups", _("Signed up"), ("activity.held",), total="participants"),
     Metric("activity_attended", _("Attended"), ("activity.held",), total="attended"),
     Metric("congresses_held", _("Congress sessions held"), ("congress.session_held",)),
+    Metric("docking_used", _("Shared resources used"), ("docking.booking_used",)),
     Metric("elections_held", _("Elections held"), ("election.held",)),
     Metric("mediations_accepted", _("Mediations accepted"), ("mediation.case_accepted",), sensitive=True),
     Metric("mediations_closed", _("Mediations closed"), ("mediation.case_closed",), sensitive=True),
@@ -660,6 +661,7 @@ TABLES: tuple[TableSpec, ...] = (
             _metric_column("activity_signups"),
             _metric_column("activity_attended"),
             _metric_column("congresses_held"),
+            _metric_column("docking_used"),
         ),
     ),
     TableSpec(

@@ -232,7 +232,8 @@ def union_all_figures(other: psycopg.Connection, unions: list[Union]) -> dict[st
     )
     trend = (
         Fact.objects.filter(
-            occurred_at__gte=first_month, name__in=["case.opened", "case.closed", "activity.held"]
+            occurred_at__gte=timezone.make_aware(datetime.datetime.combine(first_month, datetime.time.min)),
+            name__in=["case.opened", "case.closed", "activity.held"],
         )
         .annotate(month=TruncMonth("occurred_at"))
         .values("month", "name")

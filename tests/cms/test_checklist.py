@@ -35,6 +35,7 @@ from cms.models import (
     ServiceItemPage,
     StaffMember,
 )
+from docking.models import SharedResource
 from tenants.activities.models import Activity
 from tenants.cases.procedures import procedures_adopt_defaults
 from tests.factories import PASSWORD, make_person
@@ -42,11 +43,10 @@ from tests.factories import PASSWORD, make_person
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 5, 20)
-PENDING = {"docking"}
 ACTIONABLE = {
     "name_plate", "chairman_contact", "staff_badges", "rules_published", "services_published",
     "bulletin_updated", "rooms_declared", "mediation_room", "stress_relief_room", "workers_library",
-    "room_equipment", "staff_listed", "service_brand", "procedures_published", "activities_held",
+    "room_equipment", "staff_listed", "service_brand", "procedures_published", "activities_held", "docking",
 }  # fmt: skip
 _slugs = iter(range(1, 10_000))
 
@@ -187,13 +187,10 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
         rooms, brands = section(RoomIndexPage), section(BrandIndexPage)
         the_home = home()
 
-    # Then every item the union can act on is missing; docking, a later feature, is pending
-    assert statuses(checklist) == {
-        **dict.fromkeys(ACTIONABLE, Status.MISSING),
-        **dict.fromkeys(PENDING, Status.PENDING),
-    }
+    # Then every item is missing
+    assert statuses(checklist) == dict.fromkeys(ACTIONABLE, Status.MISSING)
     assert [item.code for item in checklist.items][:2] == ["name_plate", "chairman_contact"]
-    assert (checklist.done, checklist.total, checklist.missing, checklist.pending) == (0, 16, 15, 1)
+    assert (checklist.done, checklist.total, checklist.missing, checklist.pending) == (0, 16, 16, 0)
     assert not checklist.all_ok and not checklist.nothing_to_do
     assert not any(item.ok for item in checklist.items)
     # And each missing item links to the admin page where it is fixed
@@ -212,7 +209,7 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
         "room_equipment",
     ):
         assert urls[code] == add_url(RoomPage, rooms)
-    assert all(urls[code] is None for code in PENDING)
+    assert urls["docking"] == reverse("docking_mine:index")
     assert urls["procedures_published"] == reverse("procedures:index")
     assert urls["activities_held"] == reverse("activity_admin:add")
     # And the requirement groups are the five displays and the six haves
@@ -223,23 +220,23 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
     assert groups["docking"] == ("six_haves", "docking")
 
 
-def test_a_complete_union_has_nothing_left_to_do_but_does_not_pretend_about_pending_items(union_a):
-    # Given a union that filled in everything the site offers
+def test_a_complete_union_has_nothing_left_to_do(union_a):
+    # Given a union that filled in everything the site offers and shares a resource (有对接)
     with tenant_context(union_a):
         complete_the_home()
-
+    SharedResource.objects.create(
+        union=union_a, kind="room", title="职工活动室", address="本单位二层", contact="王老师 13800000000",
+        is_published=True,
+    )  # fmt: skip
+    with tenant_context(union_a):
         # When its checklist is computed
         checklist = home_checklist(today=TODAY)
 
-    # Then every actionable item is done; docking stays pending
-    assert statuses(checklist) == {
-        **dict.fromkeys(ACTIONABLE, Status.DONE),
-        **dict.fromkeys(PENDING, Status.PENDING),
-    }
-    assert checklist.nothing_to_do
-    assert not checklist.all_ok  # docking is pending: the home is not complete
+    # Then every item is done
+    assert statuses(checklist) == dict.fromkeys(ACTIONABLE, Status.DONE)
+    assert checklist.nothing_to_do and checklist.all_ok
     summary = checklist.as_dict()["summary"]
-    assert summary == {"done": 15, "total": 16, "missing": 0, "pending": 1, "all_ok": False,
+    assert summary == {"done": 16, "total": 16, "missing": 0, "pending": 0, "all_ok": True,
                        "nothing_to_do": True}  # fmt: skip
 
 
@@ -394,7 +391,7 @@ def test_the_chairman_sees_the_checklist_on_the_dashboard_and_it_turns_green(uni
     # Then the checklist is there, with marks in text and a link to fix each missing item
     assert "data-home-checklist" in page
     assert 'data-checklist-item="chairman_contact" data-status="missing"' in page
-    assert "✗" in page and 'data-status="pending"' in page
+    assert "✗" in page and 'data-checklist-item="docking" data-status="missing"' in page
     assert f'href="{edit_url(people)}"' in page
 
     # When the chairman publishes the contact, the item turns green

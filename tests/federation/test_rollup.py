@@ -149,3 +149,17 @@ def test_the_rollup_is_counted_from_the_dashboards_own_aggregates(clean, union_a
         outbox_deliver_pending()
     rows = {(row["name"], row["kind_text"]): row["n"] for row in rollup_from_facts(Fact.objects.all())}
     assert rows == {("case.opened", "appeal"): 2, ("case.opened", ""): 1}
+
+
+def test_the_rebuild_command_recounts_a_damaged_rollup(clean, union_a):
+    """Given a rollup row lost (or a metric that started reading a fact name), when the
+    command recounts, then the rollup equals the facts again."""
+    from django.core.management import call_command
+
+    emit(union_a, "case.opened", {"kind": "appeal"})
+    with tenant_context(union_a):
+        outbox_deliver_pending()
+    counted = rollup_rows(union_a)
+    FactMonth.objects.filter(union=union_a).delete()
+    call_command("facts_rollup_rebuild", "--union", union_a.schema_name, "--no-progress")
+    assert rollup_rows(union_a) == counted != {}
