@@ -111,8 +111,9 @@ def text_query(text: str) -> Any:
                 "multi_match",
                 query=text,
                 fields=[f"title^{TITLE_BOOST}", f"keywords^{KEYWORDS_BOOST}", "body"],
-                type="best_fields",
-                tie_breaker=0.3,
+                # The words may sit in different fields (an author in the keywords, a title in the
+                # title): cross_fields counts them over the fields together.
+                type="cross_fields",
                 minimum_should_match="2<75%",
             )
         ],

@@ -220,14 +220,19 @@ def test_a_new_union_lacks_everything_it_can_do_and_each_item_links_to_its_fix(u
     assert groups["docking"] == ("six_haves", "docking")
 
 
+def share_a_room(union) -> SharedResource:
+    """有对接: the union publishes a room for other units to book."""
+    return SharedResource.objects.create(
+        union=union, kind="room", title="职工活动室", address="本单位二层", contact="王老师 13800000000",
+        is_published=True,
+    )  # fmt: skip
+
+
 def test_a_complete_union_has_nothing_left_to_do(union_a):
     # Given a union that filled in everything the site offers and shares a resource (有对接)
     with tenant_context(union_a):
         complete_the_home()
-    SharedResource.objects.create(
-        union=union_a, kind="room", title="职工活动室", address="本单位二层", contact="王老师 13800000000",
-        is_published=True,
-    )  # fmt: skip
+    share_a_room(union_a)
     with tenant_context(union_a):
         # When its checklist is computed
         checklist = home_checklist(today=TODAY)
@@ -252,8 +257,8 @@ def test_the_checklist_costs_a_fixed_number_of_queries(union_a):
     reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
     # One per model, however much content there is; the tenth asks whether the union has entered
     # its committees (the identity items then come from them), and is cached afterwards; the
-    # eleventh counts the activities held.
-    assert len(reads) == 11
+    # eleventh counts the activities held; the last two count its shared resources and bookings.
+    assert len(reads) == 13
 
 
 def test_the_chairman_contact_needs_both_mobile_and_email(union_a):
@@ -369,11 +374,14 @@ def test_a_brand_makes_the_brand_item_green(union_a):
 def test_union_b_is_unaffected_by_union_a_content(union_a, union_b):
     with tenant_context(union_a):
         complete_the_home()
+    share_a_room(union_a)
+    with tenant_context(union_a):
         assert home_checklist(today=TODAY).nothing_to_do
     with tenant_context(union_b):
         checklist = home_checklist(today=TODAY)
         procedures = section(ProcedureIndexPage)
-    assert checklist.done == 0 and checklist.missing == 15
+    assert checklist.done == 0 and checklist.missing == 16
+    assert not checklist.item("docking").ok  # union A's shared resource is A's, not B's
     assert procedures is not None
 
 

@@ -157,6 +157,7 @@ def test_the_figures_are_the_facts_counted(placed):
         "activity_signups": 60,
         "activity_attended": 50,
         "congresses_held": 1,
+        "docking_used": 0,
     }
     assert row(tables["terms"], "朝阳区").cells == {
         "terms_expiring": 1,

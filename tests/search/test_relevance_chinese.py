@@ -44,3 +44,7 @@ def test_chinese_queries_find_what_a_worker_means_first(search_index, union_a):
     assert top("减压", site)[0] == ("room", "职工减压室")
     # Several words: a course that matches both comes first.
     assert top("安全 培训", site)[0][0] == "course"
+
+    # Words found in different fields: the author is a keyword, the title the title.
+    book = top("余华 活着", site)
+    assert book[0] == ("book", "《活着》"), book
