@@ -453,10 +453,18 @@ UNIT_FIELD: dict[str, str] = {
 }
 
 
-def _figures_by_unit(scope: Scope, period: Period, unplaced: list[int]) -> dict[tuple[Level, int], dict]:
-    """The period's figures of each unit below the scope, grouped by the database: by district
-    on the city's page, by street on a district's, by union below; the unions not placed at
-    that level (``unplaced``) are rows of their own, from a second query."""
+def scope_rows(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """The one query the units table and the breakdowns share: the period's figures grouped by
+    the unit below the scope (district on the city's page, street on a district's, union below),
+    fact name and payload kind."""
+    return period.grouped(scope, (UNIT_FIELD[scope.level],), METRICS, kind=True)
+
+
+def _figures_by_unit(
+    scope: Scope, period: Period, unplaced: list[int], rows: list[dict[str, Any]]
+) -> dict[tuple[Level, int], dict]:
+    """Each unit's figures from ``scope_rows``; the unions not placed at that level
+    (``unplaced``) are rows of their own, from a second query."""
     level_below: dict[str, Level] = {
         "city": "district",
         "district": "street",
@@ -465,7 +473,7 @@ def _figures_by_unit(scope: Scope, period: Period, unplaced: list[int]) -> dict[
     }
     field = UNIT_FIELD[scope.level]
     grouped: dict[tuple[Level, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in period.grouped(scope, (field,), METRICS):
+    for row in rows:
         if row[field] is not None:
             grouped[(level_below[scope.level], row[field])].append(row)
     if unplaced and field != "union_id":
@@ -517,7 +525,11 @@ def _add(target: dict[str, Any], source: dict[str, Any]) -> None:
 
 
 def units_figures(
-    scope: Scope, period: Period, *, today: datetime.date | None = None
+    scope: Scope,
+    period: Period,
+    *,
+    today: datetime.date | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> tuple[list[Unit], dict[str, Any]]:
     """The rows of the level below ``scope`` and the scope's total, each with the registry's
     figures, every metric and the committee terms; three or four queries."""
@@ -560,7 +572,8 @@ def units_figures(
             **terms.get(union["pk"], {}),
         }
         _add(unit.values, own)
-    for key, figures in _figures_by_unit(scope, period, unplaced).items():
+    rows = scope_rows(scope, period) if rows is None else rows
+    for key, figures in _figures_by_unit(scope, period, unplaced, rows).items():
         if key in units:
             _add(units[key].values, figures)
     total: dict[str, Any] = {}
@@ -783,11 +796,14 @@ def breakdown_specs() -> tuple[BreakdownSpec, ...]:
     )
 
 
-def breakdown_tables(scope: Scope, period: Period) -> list[Table]:
-    """One query for every breakdown: the scope's figures grouped by name and the payload's kind."""
+def breakdown_tables(
+    scope: Scope, period: Period, *, rows: list[dict[str, Any]] | None = None
+) -> list[Table]:
+    """Every breakdown from one query: the scope's figures grouped by name and the payload's
+    kind (``rows``: ``scope_rows``, shared with the units table, grouped by unit too)."""
     specs = breakdown_specs()
     metrics = [METRIC[key] for spec in specs for key in spec.metrics]
-    grouped = period.grouped(scope, (), metrics, kind=True)
+    grouped = period.grouped(scope, (), metrics, kind=True) if rows is None else rows
     tables = []
     small = scope.level in SMALL_AREAS
     for spec in specs:
@@ -802,20 +818,20 @@ def breakdown_tables(scope: Scope, period: Period) -> list[Table]:
         )
         # Within a breakdown the kind (the row) decides what is sensitive.
         columns = [_metric_column(key, sensitive=True) for key in spec.metrics]
-        rows: list[Row] = []
+        table_rows: list[Row] = []
         total: dict[str, Any] = {}
         for kind in kinds:
             figures = metric_values(by_kind[kind], own)
             values = {metric.key: figures.get(metric.key, 0) for metric in own}
             _add(total, values)
             sensitive = spec.sensitive_kinds is None or kind in spec.sensitive_kinds
-            rows.append(
+            table_rows.append(
                 Row(label=str(spec.labels.get(kind, kind)), values=values, protect=small and sensitive)
             )
-        if not rows:
+        if not table_rows:
             continue
         total_row = Row(label=str(_("Total")), values=total, protect=small and spec.sensitive_kinds is None)
-        tables.append(table_suppress(Table(spec.key, spec.title, spec.head, columns, rows, total_row)))
+        tables.append(table_suppress(Table(spec.key, spec.title, spec.head, columns, table_rows, total_row)))
     return tables
 
 
@@ -956,7 +972,8 @@ class Dashboard:
 
 def dashboard_build(scope: Scope, period: Period, *, link, today: datetime.date | None = None) -> Dashboard:
     """Every table and chart of one dashboard page (a handful of queries whatever the size)."""
-    units, total = units_figures(scope, period, today=today)
+    rows = scope_rows(scope, period)
+    units, total = units_figures(scope, period, today=today, rows=rows)
     unit_tables = units_tables(scope, units, total, link=link)
     trend = trend_table(scope, period)
     charts = []
@@ -975,7 +992,7 @@ def dashboard_build(scope: Scope, period: Period, *, link, today: datetime.date 
         scope=scope,
         period=period,
         units=unit_tables,
-        breakdowns=breakdown_tables(scope, period),
+        breakdowns=breakdown_tables(scope, period, rows=rows),
         trend=trend,
         charts=charts,
         trend_chart=line_chart(trend),
