@@ -26,7 +26,7 @@ from stations.selectors import (
     station_staff,
     stations_visible_to,
 )
-from stations.services import TRANSITIONS, referral_advance
+from stations.services import TRANSITIONS, referral_advance, referral_reads_log
 
 
 class ServiceStationSerializer(serializers.ModelSerializer):
@@ -137,7 +137,19 @@ class StationReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         kind = self.request.query_params.get("receiver_kind")
         if kind:
             referrals = referrals.filter(receiver_kind=kind)
-        return referrals.order_by("-received_at", "-pk")
+        return referrals.select_related("union").order_by("-received_at", "-pk")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        data = response.data
+        ids = [row["id"] for row in (data["results"] if isinstance(data, dict) else data)]
+        referral_reads_log(referrals=self.get_queryset().filter(pk__in=ids), user=request.user, via="api")
+        return response
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        referral_reads_log(referrals=[self.get_object()], user=request.user, via="api")
+        return response
 
     @extend_schema(
         request=ReferralAdvanceSerializer,

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import schema_context
 
 from accounts.models import Account
 from accounts.sms import send_sms
@@ -259,6 +262,25 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 @transaction.atomic
+def referral_reads_log(*, referrals: Iterable[StationReferral], user, via: str) -> None:
+    """Record that ``user`` read what the sending unions shared (a worker's name, the matter,
+    perhaps a dispute's claim) in each sending union's sensitive-data audit log, which its
+    chairman reads: the receiver's and the overseers' reads on the portal are logged like any
+    read of the case in the union itself."""
+    from tenants.privacy.services import sensitive_read_log
+
+    by_schema: dict[str, list[StationReferral]] = defaultdict(list)
+    for referral in referrals:
+        if referral.shared:
+            by_schema[referral.union.schema_name].append(referral)
+    for schema, rows in by_schema.items():
+        with schema_context(schema):
+            for referral in rows:
+                sensitive_read_log(
+                    user=user, obj=referral, action="read", via=via, purpose=referral.reference
+                )
+
+
 def referral_advance(*, referral: StationReferral, action: str, note: str = "", by) -> StationReferral:
     """受理 / 退回 / 办理中 / 办结: the receiver moves it along — the staff of its station, the
     administrators of its district or of the city on the portal, or the chairman and officers

@@ -35,7 +35,7 @@ from .selectors import (
     stations_visible_to,
     streets_administered_by,
 )
-from .services import referral_advance, station_save
+from .services import referral_advance, referral_reads_log, station_save
 
 
 def _require(request: HttpRequest) -> None:
@@ -137,7 +137,8 @@ class ReferralDetailView(View):
         }, status=status)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = get_object_or_404(referrals_visible_to(request.user), pk=pk)
+        referral = get_object_or_404(referrals_visible_to(request.user).select_related("union"), pk=pk)
+        referral_reads_log(referrals=[referral], user=request.user, via="portal")
         return self._render(request, referral, AdvanceForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from tenants.privacy.models import SensitiveAccess
 from tenants.referrals_out.models import OutgoingReferral
 from tests.incidents.conftest import signed_in as portal_signed_in
 
@@ -28,6 +29,10 @@ def test_station_staff_list_and_accept_through_the_api(
     listed = api.get("/api/v1/station-referrals/").json()["results"]
     assert [row["reference"] for row in listed] == [failed.reference]
     assert listed[0]["shared"][0]["label"] and listed[0]["status"] == "sent"
+    with tenant_context(union_a):  # the listing showed the shared rows: in the union's audit log
+        assert SensitiveAccess.objects.filter(
+            model="stations.stationreferral", object_pk=str(referral.pk), via="api", action="read"
+        ).exists()
     url = f"/api/v1/station-referrals/{referral.pk}/advance/"
     with django_capture_on_commit_callbacks(execute=True):
         accepted = api.post(url, {"action": "accept"}, content_type="application/json")

@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 
 from stations.models import StationReferral
 from tenants.events.delivery import outbox_deliver_pending
+from tenants.privacy.models import SensitiveAccess
 from tenants.referrals_out.models import OutgoingReferral
 from tests.incidents.conftest import signed_in as portal_signed_in
 from tests.mediation.conftest import CLAIM, frozen, signed_in
@@ -52,6 +53,10 @@ def test_failed_mediation_is_referred_accepted_by_the_station_and_the_union_sees
     assert listing.status_code == 200 and failed.reference in listing.content.decode()
     detail = station.get(f"/admin/stations/referrals/{referral.pk}/")
     assert detail.status_code == 200 and CLAIM in detail.content.decode()
+    # The station's read of what the union shared is in the union's own sensitive-data audit log.
+    with tenant_context(union_a):
+        read = SensitiveAccess.objects.get(model="stations.stationreferral", object_pk=str(referral.pk))
+        assert (read.action, read.via, read.user_name) == ("read", "portal", "周站长")
     assert station.post(f"/admin/stations/referrals/{referral.pk}/", {"action": "decline"}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
         accepted = station.post(f"/admin/stations/referrals/{referral.pk}/", {"action": "accept"})
