@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
+from federation.roles import has_federation_role
 from workershome.tenancy import on_portal
 
 
@@ -17,13 +18,11 @@ class IsFederationAdmin(BasePermission):
         return bool(
             on_portal()
             and user.is_authenticated
-            and user.federation_roles.filter(kind__in=["city_admin", "district_admin"]).exists()
+            and has_federation_role(user, "city_admin", "district_admin")
         )
 
 
 class IsCityAdmin(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(
-            on_portal() and user.is_authenticated and user.federation_roles.filter(kind="city_admin").exists()
-        )
+        return bool(on_portal() and user.is_authenticated and has_federation_role(user, "city_admin"))

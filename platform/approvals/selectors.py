@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from federation.models import FederationRole
+from federation.roles import federation_roles, has_federation_role
 from workershome.tenancy import on_portal
 
 from .models import ApprovalRequest
@@ -19,10 +20,14 @@ def approval_requests_visible_to(user) -> QuerySet[ApprovalRequest]:
     requests = ApprovalRequest.objects.select_related("union", "district")
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return requests.none()
-    roles = list(user.federation_roles.all())
+    roles = federation_roles(user)
     if any(role.kind == FederationRole.Kind.CITY_ADMIN for role in roles):
         return requests
-    districts = [role.district_id for role in roles if role.kind == FederationRole.Kind.DISTRICT_ADMIN]
+    districts = [
+        role.district_id
+        for role in roles
+        if role.kind == FederationRole.Kind.DISTRICT_ADMIN and role.district_id is not None
+    ]
     return requests.filter(district_id__in=districts) if districts else requests.none()
 
 
@@ -31,7 +36,7 @@ def may_decide_approvals(user) -> bool:
         on_portal()
         and getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.federation_roles.filter(kind__in=ADMIN_KINDS).exists()
+        and has_federation_role(user, *ADMIN_KINDS)
     )
 
 

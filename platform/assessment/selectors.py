@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from federation.assessment import FAMILIES, Criterion, checklist
 from federation.models import FederationRole
+from federation.roles import federation_roles, has_federation_role
 from tenants.registry.models import Union
 
 from .models import AssessmentRound, CriterionScore, Scorecard
@@ -17,7 +18,7 @@ def scorecards_scope(user) -> Q:
     """The scorecards a portal user may see: the city's administrators all, a district's
     administrators their district's unions, station staff their street's. Nothing otherwise."""
     allowed = Q(pk__in=[])
-    for role in user.federation_roles.all():
+    for role in federation_roles(user):
         if role.kind == FederationRole.Kind.CITY_ADMIN:
             return Q()
         if role.kind == FederationRole.Kind.DISTRICT_ADMIN and role.district_id:
@@ -38,11 +39,8 @@ def scorecards_visible(*, user, assessment_round: AssessmentRound) -> QuerySet[S
 
 def may_review(user, union: Union) -> bool:
     """Only an administrator of the union's own district reviews (overrides, site visits)."""
-    return (
-        bool(union.district_id)
-        and user.federation_roles.filter(
-            kind=FederationRole.Kind.DISTRICT_ADMIN, district_id=union.district_id
-        ).exists()
+    return bool(union.district_id) and has_federation_role(
+        user, FederationRole.Kind.DISTRICT_ADMIN, district_id=union.district_id
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from federation.models import FederationRole
+from federation.roles import federation_roles
 from stations.models import ServiceStation
 from tenants.registry.models import Union
 from workershome.tenancy import current_tenant, on_portal
@@ -67,7 +68,7 @@ class Party:
 def _roles(user) -> list[FederationRole]:
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return []
-    return list(user.federation_roles.all())
+    return federation_roles(user)
 
 
 def parties_for(user) -> list[Party]:

@@ -38,12 +38,13 @@ from assessment.services import criterion_override, round_compute, round_open, s
 from .assessment import RATING_LABELS, rating_label
 from .dashboard_views import XLSX, may_view_dashboard
 from .models import FederationRole
+from .roles import has_federation_role
 
 URL_NAMESPACE = "federation_assessment"
 
 
 def _is_city_admin(user) -> bool:
-    return user.federation_roles.filter(kind=FederationRole.Kind.CITY_ADMIN).exists()
+    return has_federation_role(user, FederationRole.Kind.CITY_ADMIN)
 
 
 class AssessmentMenuItem(MenuItem):

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.registry.models import Union
 
 from .models import District, Fact, FactMonth, FederationRole, Street
+from .roles import federation_roles
 from .rollup import period_split
 
 SMALL_GROUP = 5
@@ -228,7 +229,7 @@ def scope_allowed(user, scope: Scope) -> bool:
     and its unions."""
     district_id = scope.district.pk if scope.district is not None else None
     street_id = scope.street.pk if scope.street is not None else None
-    for role in user.federation_roles.all():
+    for role in federation_roles(user):
         if role.kind == FederationRole.Kind.CITY_ADMIN:
             return True
         in_district = scope.level != "city" and district_id is not None and district_id == role.district_id
@@ -242,7 +243,7 @@ def scope_allowed(user, scope: Scope) -> bool:
 
 def scope_home(user) -> Scope | None:
     """Where a user's dashboard opens: the city, their district or their street."""
-    roles = list(user.federation_roles.select_related("district", "street__district"))
+    roles = federation_roles(user)
     if any(role.kind == FederationRole.Kind.CITY_ADMIN for role in roles):
         return Scope("city")
     for role in roles:

@@ -40,6 +40,7 @@ from .dashboard import (
     tables_xlsx,
 )
 from .models import District, FederationRole, Street
+from .roles import has_federation_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 URL_NAMESPACE = "federation_dashboard"
@@ -51,7 +52,7 @@ def may_view_dashboard(user) -> bool:
         on_portal()
         and getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.federation_roles.filter(kind__in=FederationRole.Kind.values).exists()
+        and has_federation_role(user, *FederationRole.Kind.values)
     )
 
 

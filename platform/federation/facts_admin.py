@@ -12,6 +12,7 @@ from wagtail.admin.ui.components import Component
 from workershome.tenancy import on_portal
 
 from .facts import facts_lag
+from .roles import has_federation_role
 
 
 class FactsPipelinePanel(Component):
@@ -29,7 +30,7 @@ class FactsPipelinePanel(Component):
 
 
 def facts_panel_visible_to(user) -> bool:
-    return bool(on_portal() and user.is_active and user.federation_roles.exists())
+    return bool(on_portal() and user.is_active and has_federation_role(user))
 
 
 class FactsCollector:

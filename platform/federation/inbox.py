@@ -32,6 +32,7 @@ from workershome.errors import Conflict, ServiceError
 from workershome.tenancy import current_schema, on_commit_in_schema, on_portal
 
 from .models import FederationRole, InboxWarning, InboxWarningNotice
+from .roles import federation_roles, has_federation_role
 
 
 def resend_interval() -> datetime.timedelta:
@@ -49,10 +50,14 @@ def inbox_warnings_visible_to(user) -> QuerySet[InboxWarning]:
     warnings = InboxWarning.objects.select_related("union", "district", "street")
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return warnings.none()
-    roles = list(user.federation_roles.all())
+    roles = federation_roles(user)
     if any(role.kind == FederationRole.Kind.CITY_ADMIN for role in roles):
         return warnings
-    districts = [role.district_id for role in roles if role.kind == FederationRole.Kind.DISTRICT_ADMIN]
+    districts = [
+        role.district_id
+        for role in roles
+        if role.kind == FederationRole.Kind.DISTRICT_ADMIN and role.district_id is not None
+    ]
     return warnings.filter(district_id__in=districts) if districts else warnings.none()
 
 
@@ -61,9 +66,7 @@ def may_view_inbox(user) -> bool:
         on_portal()
         and getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.federation_roles.filter(
-            kind__in=(FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
-        ).exists()
+        and has_federation_role(user, FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
     )
 
 

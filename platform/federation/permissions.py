@@ -11,6 +11,7 @@ from tenants.registry.selectors import unions_visible_to
 from workershome.tenancy import on_portal
 
 from .models import FederationRole
+from .roles import has_federation_role
 
 # Roles that oversee unions: the city's administrators all of them, a district's its own.
 ADMIN_KINDS = (FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
@@ -32,7 +33,7 @@ class UnionRegistryPermissionPolicy(BasePermissionPolicy):
     def get_all_permissions_for_user(self, user) -> set[str]:
         if not (on_portal() and user.is_authenticated and user.is_active):
             return set()
-        if not user.federation_roles.filter(kind__in=ADMIN_KINDS).exists():
+        if not has_federation_role(user, *ADMIN_KINDS):
             return set()
         return set(ACTIONS)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from federation.models import FederationRole
+from federation.roles import federation_roles, has_federation_role
 from workershome.tenancy import on_portal
 
 from .models import ReceivedReport
@@ -15,10 +16,14 @@ def received_reports_visible_to(user) -> QuerySet[ReceivedReport]:
     reports = ReceivedReport.objects.select_related("union", "district")
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return reports.none()
-    roles = list(user.federation_roles.all())
+    roles = federation_roles(user)
     if any(role.kind == FederationRole.Kind.CITY_ADMIN for role in roles):
         return reports
-    districts = [role.district_id for role in roles if role.kind == FederationRole.Kind.DISTRICT_ADMIN]
+    districts = [
+        role.district_id
+        for role in roles
+        if role.kind == FederationRole.Kind.DISTRICT_ADMIN and role.district_id is not None
+    ]
     return reports.filter(district_id__in=districts) if districts else reports.none()
 
 
@@ -27,7 +32,5 @@ def may_view_reports(user) -> bool:
         on_portal()
         and getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.federation_roles.filter(
-            kind__in=(FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
-        ).exists()
+        and has_federation_role(user, FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
     )

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from federation.models import FederationRole, Street
+from federation.roles import federation_roles
 from tenants.registry.models import Union
 from workershome.tenancy import current_schema, on_portal
 
@@ -28,7 +29,7 @@ RECEIVING_ROLES = ("chairman", "officer")
 def _roles(user) -> list[FederationRole]:
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return []
-    return list(user.federation_roles.all())
+    return federation_roles(user)
 
 
 def stations_visible_to(user) -> QuerySet[ServiceStation]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from federation.models import District, FederationRole
+from federation.roles import federation_roles
 from workershome.tenancy import on_portal
 
 from .models import FederationNotice
@@ -17,15 +18,8 @@ from .models import FederationNotice
 def _roles(user) -> list[FederationRole]:
     if not (on_portal() and getattr(user, "is_authenticated", False) and user.is_active):
         return []
-    cached = getattr(user, "_syndication_roles", None)
-    if cached is None:
-        cached = list(
-            user.federation_roles.filter(
-                kind__in=(FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
-            )
-        )
-        user._syndication_roles = cached
-    return cached
+    publishers = (FederationRole.Kind.CITY_ADMIN, FederationRole.Kind.DISTRICT_ADMIN)
+    return [role for role in federation_roles(user) if role.kind in publishers]
 
 
 def may_publish(user) -> bool:

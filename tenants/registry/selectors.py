@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from federation.roles import federation_roles
+
 from .models import Union
 
 
@@ -12,7 +14,7 @@ def unions_visible_to(user) -> QuerySet[Union]:
     unions = Union.objects.exclude(schema_name="public").select_related("district", "street")
     if not getattr(user, "is_authenticated", False):
         return unions.none()
-    roles = list(user.federation_roles.all())
+    roles = federation_roles(user)
     if any(role.kind == "city_admin" for role in roles):
         return unions
     scope = Q(pk__in=[])
@@ -26,7 +28,9 @@ def unions_visible_to(user) -> QuerySet[Union]:
 
 def districts_administered_by(user) -> set[int] | None:
     """District ids a portal user may create unions in; ``None`` means the whole city."""
-    roles = list(user.federation_roles.all())
+    roles = federation_roles(user)
     if any(role.kind == "city_admin" for role in roles):
         return None
-    return {role.district_id for role in roles if role.kind == "district_admin"}
+    return {
+        role.district_id for role in roles if role.kind == "district_admin" and role.district_id is not None
+    }

@@ -166,6 +166,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "federation.roles.FederationRolesMiddleware",  # a portal user's federation roles, read once per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -585,6 +586,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF it lays out
         "fontTools": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},  # its INFO lines log every request to the search engine
     },
 }
 
