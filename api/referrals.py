@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from stations.models import Difficulty, ReceiverKind
 from stations.selectors import referrals_received_in_union
-from stations.services import referral_advance
 from tenants.cases.models import Case
 from tenants.cases.roles import cases_visible_to
 from tenants.privacy.services import sensitive_read_log
@@ -28,7 +27,7 @@ from tenants.referrals_out import services
 from tenants.referrals_out.models import OutgoingReferral, SharedItem
 from workershome.errors import ServiceError
 
-from .stations import ReferralAdvanceSerializer, StationReferralSerializer
+from .stations import ReferralAdvanceMixin, StationReferralSerializer
 
 
 class OutgoingReferralSerializer(serializers.ModelSerializer):
@@ -140,7 +139,9 @@ class OutgoingReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(OutgoingReferralSerializer(rated).data)
 
 
-class ReceivedReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReceivedReferralViewSet(
+    ReferralAdvanceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """收到的转介: what sister unions referred to this union (chairman and officers)."""
 
     permission_classes = [IsAuthenticated]
@@ -153,20 +154,3 @@ class ReceivedReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         referral = self.get_object()
         sensitive_read_log(user=request.user, obj=referral, action="read", via="api", purpose="收到的转介")
         return Response(self.get_serializer(referral).data)
-
-    @extend_schema(
-        request=ReferralAdvanceSerializer,
-        responses={200: StationReferralSerializer, 400: OpenApiResponse(description="invalid"), 404: None,
-                   409: OpenApiResponse(description="wrong state")},
-        summary="Accept, decline, start or close a received referral / 受理、退回、办理、办结",
-    )  # fmt: skip
-    @action(detail=True, methods=["post"])
-    def advance(self, request: Request, pk: str) -> Response:
-        referral = self.get_object()
-        data = ReferralAdvanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        updated = referral_advance(
-            referral=referral, action=data.validated_data["action"], note=data.validated_data.get("note", ""),
-            by=request.user,
-        )  # fmt: skip
-        return Response(StationReferralSerializer(updated).data)

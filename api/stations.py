@@ -5,6 +5,8 @@ referral outside one's scope is not found (404)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -111,6 +113,30 @@ class ServiceStationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return stations_visible_to(self.request.user)
 
 
+class ReferralAdvanceMixin:
+    """The receiver moves a referral along: accept, decline, start, close (the station's,
+    district's and city's staff on the portal, a sister union's staff on its own host)."""
+
+    get_object: Any
+
+    @extend_schema(
+        request=ReferralAdvanceSerializer,
+        responses={200: StationReferralSerializer, 400: OpenApiResponse(description="invalid"), 404: None,
+                   409: OpenApiResponse(description="wrong state")},
+        summary="Accept, decline, start or close a referral / 受理、退回、办理、办结",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = ReferralAdvanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = referral_advance(
+            referral=referral, action=data.validated_data["action"], note=data.validated_data.get("note", ""),
+            by=request.user,
+        )  # fmt: skip
+        return Response(StationReferralSerializer(updated).data)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -121,7 +147,9 @@ class ServiceStationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         ]
     )
 )
-class StationReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StationReferralViewSet(
+    ReferralAdvanceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Referrals at every level in the user's scope: station staff their station's, district
     administrators their district's stations', their district centre's and escalated ones, city
     administrators all but sister unions' own; the receiver moves them along."""
@@ -147,23 +175,6 @@ class StationReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        referral_reads_log(referrals=[self.get_object()], user=request.user, via="api")
-        return response
-
-    @extend_schema(
-        request=ReferralAdvanceSerializer,
-        responses={200: StationReferralSerializer, 400: OpenApiResponse(description="invalid"), 404: None,
-                   409: OpenApiResponse(description="wrong state")},
-        summary="Accept, decline, start or close a referral / 受理、退回、办理、办结",
-    )  # fmt: skip
-    @action(detail=True, methods=["post"])
-    def advance(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
-        data = ReferralAdvanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        updated = referral_advance(
-            referral=referral, action=data.validated_data["action"], note=data.validated_data.get("note", ""),
-            by=request.user,
-        )  # fmt: skip
-        return Response(StationReferralSerializer(updated).data)
+        referral_reads_log(referrals=[referral], user=request.user, via="api")
+        return Response(self.get_serializer(referral).data)
