@@ -25,6 +25,7 @@ case "$role" in
       --schedule /tmp/celerybeat-schedule "$@" ;;
   migrate)
     python manage.py migrate_schemas --shared --noinput -v 1
+    python manage.py migrate_shards --no-input -v 1
     python manage.py migrate_template --no-input -v 1
     python manage.py migrate_unions --noinput --no-progress -v 1
     exec python manage.py check_migrations --quick --no-progress ;;

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenants.events.models import OutboxEvent
 from tenants.registry.models import Union
+from workershome.shards import shared_alias
 from workershome.tenancy import current_schema
 
 from .models import Fact
@@ -46,6 +47,16 @@ def facts_receive(events: list[OutboxEvent]) -> int:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("facts_receive must run inside the outbox delivery's transaction")
+    # The fact table is the directory's; a union on a shard writes it through the directory's
+    # connection, facts and rollup in one transaction there (replays are ignored by event id).
+    using = shared_alias()
+    if using == DEFAULT_DB_ALIAS:
+        return _facts_receive(events, using=using)
+    with transaction.atomic(using=using):
+        return _facts_receive(events, using=using)
+
+
+def _facts_receive(events: list[OutboxEvent], *, using: str) -> int:
     union = Union.objects.only("pk", "district_id", "street_id").get(schema_name=current_schema())
     now = timezone.now()
     facts = [
@@ -61,14 +72,14 @@ def facts_receive(events: list[OutboxEvent]) -> int:
         )
         for event in events
     ]
-    new = _facts_insert(facts)
-    rollup_add(fact for fact in facts if fact.event_id in new)
+    new = _facts_insert(facts, using=using)
+    rollup_add((fact for fact in facts if fact.event_id in new), using=using)
     for name in {event.name for event in events} & set(_reactions):
         _reactions[name](union)
     return len(new)
 
 
-def _facts_insert(facts: list[Fact]) -> set:
+def _facts_insert(facts: list[Fact], *, using: str = DEFAULT_DB_ALIAS) -> set:
     """Insert ``facts``, skipping those already received; returns the event ids that were new
     (``INSERT … ON CONFLICT DO NOTHING RETURNING``: exact even if two deliveries race)."""
     table = Fact._meta.db_table
@@ -93,7 +104,7 @@ def _facts_insert(facts: list[Fact]) -> set:
         + ", ".join([row] * len(facts))
         + ' ON CONFLICT ("event_id") DO NOTHING RETURNING "event_id"'
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return {event_id for (event_id,) in cursor.fetchall()}
 

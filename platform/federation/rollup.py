@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import CharField, DecimalField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
@@ -91,7 +91,7 @@ class _Key:
     kind: str
 
 
-def rollup_add(facts: Iterable[Fact]) -> int:
+def rollup_add(facts: Iterable[Fact], *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Count newly stored ``facts`` into the rollup (call it once per fact, in the transaction
     that stored it); returns the rows touched. Concurrent deliveries add atomically (one
     ``INSERT … ON CONFLICT DO UPDATE`` adding to the row)."""
@@ -121,7 +121,7 @@ def rollup_add(facts: Iterable[Fact]) -> int:
         + ", ".join([placeholders] * len(rows))
         + f' ON CONFLICT ("union_id", "month", "name", "kind") DO UPDATE SET {updates}'
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
     return len(rows)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from workershome.tenancy import use_public_schema
@@ -41,13 +41,16 @@ class MigrationReport:
         return not self.failed
 
 
-def unions_behind(*, fingerprint: str, schemas: Iterable[str] | None = None) -> list[tuple[int, str]]:
-    """``(id, schema)`` of every union whose recorded state is not ``fingerprint`` (or unknown)."""
+def unions_behind(*, fingerprint: str, schemas: Iterable[str] | None = None) -> list[tuple[int, str, str]]:
+    """``(id, schema, database)`` of every union whose recorded state is not ``fingerprint`` (or
+    unknown)."""
     unions = Union.objects.exclude(schema_name="public")
     if schemas is not None:
         unions = unions.filter(schema_name__in=list(schemas))
     return list(
-        unions.exclude(schema_state__fingerprint=fingerprint).order_by("pk").values_list("pk", "schema_name")
+        unions.exclude(schema_state__fingerprint=fingerprint)
+        .order_by("pk")
+        .values_list("pk", "schema_name", "database")
     )
 
 
@@ -84,9 +87,19 @@ def _run_migrations_here() -> int:
     return len(plan)
 
 
-def union_schema_migrate(*, union_id: int, schema_name: str, fingerprint: str) -> str | None:
+def union_schema_migrate(
+    *, union_id: int, schema_name: str, fingerprint: str, database: str = DEFAULT_DB_ALIAS
+) -> str | None:
     """Migrate one union's schema and record ``fingerprint``, all in one transaction; returns
-    the error (and records it) if it failed, leaving the schema as it was."""
+    the error (and records it) if it failed, leaving the schema as it was.
+
+    A union on a shard (``database``) is migrated in one transaction on its database, and its
+    new fingerprint is recorded in the directory after that commits (a lost record only means
+    the next run finds nothing to apply and records it then)."""
+    if database != DEFAULT_DB_ALIAS:
+        return _union_schema_migrate_on_shard(
+            union_id=union_id, schema_name=schema_name, fingerprint=fingerprint
+        )
     try:
         with transaction.atomic():
             _run_migrations(schema_name)
@@ -113,10 +126,35 @@ def union_schema_migrate(*, union_id: int, schema_name: str, fingerprint: str) -
     return None
 
 
-def _migrate_batch(batch: list[tuple[int, str]], fingerprint: str) -> list[tuple[str, str | None]]:
+def _union_schema_migrate_on_shard(*, union_id: int, schema_name: str, fingerprint: str) -> str | None:
+    from django_tenants.utils import schema_context
+
+    try:
+        with schema_context(schema_name), transaction.atomic():
+            _run_migrations_here()
+    except Exception as exc:  # as above: this union only, reported and retried
+        error = f"{type(exc).__name__}: {exc}".strip()[:2000]
+        logger.warning("migrating %s failed: %s", schema_name, error)
+        use_public_schema()
+        SchemaState.objects.update_or_create(
+            union_id=union_id, defaults={"error": error, "failed_at": timezone.now()}
+        )
+        return error
+    use_public_schema()
+    SchemaState.objects.update_or_create(
+        union_id=union_id,
+        defaults={"fingerprint": fingerprint, "migrated_at": timezone.now(), "error": "", "failed_at": None},
+    )
+    return None
+
+
+def _migrate_batch(batch: list[tuple[int, str, str]], fingerprint: str) -> list[tuple[str, str | None]]:
     return [
-        (schema, union_schema_migrate(union_id=pk, schema_name=schema, fingerprint=fingerprint))
-        for pk, schema in batch
+        (
+            schema,
+            union_schema_migrate(union_id=pk, schema_name=schema, fingerprint=fingerprint, database=database),
+        )
+        for pk, schema, database in batch
     ]
 
 
@@ -159,7 +197,7 @@ def unions_migrate(
     return report
 
 
-def _star_batch(args: tuple[list[tuple[int, str]], str]) -> list[tuple[str, str | None]]:
+def _star_batch(args: tuple[list[tuple[int, str, str]], str]) -> list[tuple[str, str | None]]:
     return _migrate_batch(*args)
 
 

@@ -80,6 +80,9 @@ class Union(TenantMixin):
         default=Registration.INVITE_OR_REQUEST,
     )
     invite_code = models.CharField(_("invite code"), max_length=12, default=new_invite_code)
+    # The alias of the database holding the union's schema: ``default`` (the directory) or a
+    # shard from ``DATABASE_SHARDS`` (workershome/shards.py). Set when the union is provisioned.
+    database = models.CharField(_("database"), max_length=40, default="default", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
@@ -16,6 +16,7 @@ from accounts.models import Account
 from accounts.services import account_get_or_create, local_user_for_account
 from federation.models import District, Street
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import database_names
 from workershome.tenancy import on_portal, use_public_schema
 
 from .locks import slug_lock, template_lock_shared
@@ -75,6 +76,7 @@ def union_provision(
     officer_password: str | None = None,
     officer_role: str = "chairman",
     migrate: bool = False,
+    database: str | None = None,
 ) -> Provisioned:
     """Create a union: registry row, host, schema cloned from the template, site, first officer.
 
@@ -84,6 +86,11 @@ def union_provision(
     bad credit codes with a clear message. Everything happens in one transaction (PostgreSQL's
     DDL is transactional), so a failure leaves neither a registry row nor a schema behind.
     ``migrate=True`` runs every migration instead of cloning (kept for the benchmark).
+
+    ``database``: the alias of the database the new union's schema is made in (default
+    ``UNION_NEW_DATABASE``; a shard from ``DATABASE_SHARDS``, see ``workershome/shards.py``). On
+    a shard the registry row commits in the directory first, then the schema is made and seeded
+    in one transaction on the shard; if that fails the registry row is removed again.
     """
     started = time.perf_counter()
     slug = (slug or "").strip().lower()
@@ -102,6 +109,11 @@ def union_provision(
 
     if not on_portal():
         raise ServiceError("not_on_portal", _("Unions are created from the federation portal."))
+    database = database or settings.UNION_NEW_DATABASE
+    if database not in database_names():
+        raise ServiceError("database_unknown", _("Unknown database for the new union."), field="database")
+    if migrate and database != DEFAULT_DB_ALIAS:
+        raise ServiceError("database_unknown", _("Unknown database for the new union."), field="database")
 
     migrated_here = migrate and not schema_exists(schema_name_for(slug))
     if migrated_here:
@@ -109,7 +121,7 @@ def union_provision(
     fields = {
         "name": name, "slug": slug, "short_name": short_name or name[:30], "credit_code": credit_code,
         "employer": employer, "district": district, "street": street, "industry": industry,
-        "member_count": member_count,
+        "member_count": member_count, "database": database,
     }  # fmt: skip
     officer = {
         "mobile": officer_mobile,
@@ -166,15 +178,27 @@ def _provision(fields: dict, officer: dict, *, officer_role: str, started: float
                     _("A union with this name or credit code was registered at the same moment."),
                 ) from exc
         made_from, spare = None, False
-        if not schema_exists(union.schema_name):
+        here = union.database == DEFAULT_DB_ALIAS
+        if here and not schema_exists(union.schema_name):
             made_from, spare = _schema_create(union)
             SchemaState.objects.update_or_create(union=union, defaults={"fingerprint": made_from})
         Domain.objects.get_or_create(domain=union_host(slug), defaults={"tenant": union, "is_primary": True})
         account, _new = account_get_or_create(**officer, home_union=union)
-        with tenant_context(union):
-            _refuse_new_officer_on_existing_union(union, account, officer_role, created=created)
-            fresh = created and bool(made_from) and made_from == code_fingerprint()
-            _union_seed(union, account, officer_role, created=created, fresh=fresh)
+        if here:
+            with tenant_context(union):
+                _refuse_new_officer_on_existing_union(union, account, officer_role, created=created)
+                fresh = created and bool(made_from) and made_from == code_fingerprint()
+                _union_seed(union, account, officer_role, created=created, fresh=fresh)
+    if not here:
+        try:
+            _provision_on_shard(union, account, officer_role, created=created)
+        except BaseException:
+            if created:  # nothing of the union is left behind: neither its row nor its host
+                with transaction.atomic():
+                    Domain.objects.filter(tenant=union).delete()
+                    SchemaState.objects.filter(union=union).delete()
+                    Union.objects.filter(pk=union.pk).delete()
+            raise
     if created:
         from .tasks import union_welcome_send
 
@@ -186,6 +210,36 @@ def _provision(fields: dict, officer: dict, *, officer_role: str, started: float
     seconds = (committed[0] if committed else time.perf_counter()) - started
     logger.info("provisioned %s in %.3fs (created=%s)", union.schema_name, seconds, created)
     return Provisioned(union=union, officer=account, created=created, seconds=seconds)
+
+
+def _provision_on_shard(union: Union, account: Account, officer_role: str, *, created: bool) -> None:
+    """Make and seed the schema of a union that lives on a shard, in one transaction there
+    (the default connection follows the union to its database: ``workershome/shards.py``).
+
+    The snapshot is the directory's (its template is the code's migration state); spare schemas
+    are the directory's only, so a shard's union is always made by replaying the script."""
+    from .snapshot import PLACEHOLDER, template_snapshot_current
+
+    if not schema_exists(template_schema_name()):
+        raise ServiceError(
+            "template_missing",
+            _("The union template is not ready: run `manage.py migrate_template`."),
+            status=503,
+        )
+    snapshot = template_snapshot_current()
+    made_from, made = "", False
+    with tenant_context(union), transaction.atomic():
+        if not schema_exists(union.schema_name):
+            made = True
+            with connection.cursor() as cursor:
+                cursor.execute(snapshot.sql.replace(PLACEHOLDER, union.schema_name))
+                cursor.execute("SELECT public.workershome_audit_protect(%s)", [union.schema_name])
+            made_from = snapshot.state
+        _refuse_new_officer_on_existing_union(union, account, officer_role, created=created)
+        fresh = created and bool(made_from) and made_from == code_fingerprint()
+        _union_seed(union, account, officer_role, created=created, fresh=fresh)
+    if made:
+        SchemaState.objects.update_or_create(union=union, defaults={"fingerprint": made_from})
 
 
 def _schema_create(union: Union) -> tuple[str, bool]:

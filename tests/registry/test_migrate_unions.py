@@ -128,4 +128,6 @@ def test_the_quick_check_names_a_union_behind(union_b):
 
 def test_a_union_without_a_recorded_state_counts_as_behind(union_a):
     SchemaState.objects.filter(union=union_a).delete()
-    assert (union_a.pk, union_a.schema_name) in migrate.unions_behind(fingerprint=code_fingerprint())
+    assert (union_a.pk, union_a.schema_name, "default") in migrate.unions_behind(
+        fingerprint=code_fingerprint()
+    )

@@ -14,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from workershome.embedded import embedded_database_url
+from workershome.shard_settings import databases_for_shards, parse_shards
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("WORKERSHOME_VAR_DIR", BASE_DIR / "var"))
@@ -148,7 +149,7 @@ TENANT_LIMIT_SET_CALLS = True
 # catalog cache stays bounded (about 0.27 MB per union): workershome/connections.py.
 DATABASE_RECYCLE_AFTER_SCHEMAS = int(os.environ.get("DATABASE_RECYCLE_AFTER_SCHEMAS", "50"))
 EXTRA_SET_TENANT_METHOD_PATH = "workershome.connections.schema_switched"
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DATABASE_ROUTERS = ["workershome.shards.ShardRouter", "django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     # Probes and metrics answer on any host, before a union is chosen (workershome/health.py).
@@ -205,7 +206,15 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded_database_url(VAR_DIR / "pgdata")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend that can follow a union to another database (workershome/db, shards.py).
+DATABASES["default"]["ENGINE"] = "workershome.db"
+# Unions on more databases than this one (docs/scaling.md): "shard1=postgres://…,shard2=postgres://…".
+# The directory (this database) keeps the registry, accounts and facts; ``Union.database`` names
+# the alias each union's schema lives in.
+DATABASE_SHARDS = parse_shards(os.environ.get("DATABASE_SHARDS", ""))
+DATABASES.update(databases_for_shards(DATABASES["default"], DATABASE_SHARDS))
+# The database new unions are made in (``default`` or a shard's alias).
+UNION_NEW_DATABASE = os.environ.get("UNION_NEW_DATABASE", "default")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------------------------

@@ -93,10 +93,13 @@ SESSION_COOKIE_NAME = "__Host-session"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Database: fail fast when the server is unreachable, instead of hanging a worker.
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-    os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
-)
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+# The same for every database: the directory, its second connection and the shards.
+for _database in DATABASES.values():
+    _database["OPTIONS"] = {
+        **_database.get("OPTIONS", {}),
+        "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+    }
+    _database["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 
 # Static files: hashed names, compressed, served by WhiteNoise from the image (no CDN).
 STORAGES = {

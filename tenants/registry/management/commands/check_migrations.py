@@ -52,7 +52,7 @@ class Command(BaseCommand):
             from tenants.registry.migrate import unions_behind
             from tenants.registry.state import code_fingerprint
 
-            for _pk, schema in unions_behind(fingerprint=code_fingerprint()):
+            for _pk, schema, _database in unions_behind(fingerprint=code_fingerprint()):
                 behind[schema] = ["(recorded migration state is not the code's: run migrate_unions)"]
             checked = len(schemas) + unions.count()
         else:
