@@ -3,9 +3,14 @@ one's own unit's resources, booking requests (ask, decide, cancel, record as use
 
 Scoped exactly like the admin pages (``docking.selectors``): a union's chairman and officers act
 for their union, a station's staff for their station on the portal; district administrators read
-their district's bookings, city administrators all. Every write goes through
-``docking.services``; a resource or booking outside one's scope is not found (404). The contact
-person's name and phone of a booking are shown only to the two units involved.
+their district's bookings, city administrators all. Someone who staffs several streets' stations
+names the one they act for with ``station`` (query parameter, or a field of the body): required
+when they create a resource or a booking, a filter on ``?mine=1`` and ``?role=``; a station they
+do not staff is refused (403). Every write goes through ``docking.services``; a resource or
+booking outside one's scope is not found (404). A resource's photo is uploaded by its
+publisher's staff (``POST …/{id}/photo/``, multipart, field ``photo``: JPG, PNG or WebP of at
+most 5 MB, checked by content) and removed with ``DELETE``. The contact person's name and phone
+of a booking are shown only to the two units involved.
 """
 
 from __future__ import annotations
@@ -17,18 +22,23 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docking.models import BookingRequest, BookingStatus, ResourceKind, SharedResource
 from docking.selectors import (
+    Party,
     bookings_visible_to,
     may_see_usage,
     parties_for,
     party_for,
+    requests_made_by,
+    requests_received_by,
     resource_visible,
     resources_catalogue,
+    resources_of,
     resources_visible_to,
     usage_by_requester,
     usage_by_resource,
@@ -39,6 +49,7 @@ from docking.services import (
     booking_decide,
     booking_request,
     resource_create,
+    resource_photo_replace,
     resource_publish,
     resource_unpublish,
     resource_update,
@@ -53,6 +64,12 @@ from workershome.tenancy import on_portal
 class SharedResourceSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="publisher_name", read_only=True)
     publisher_kind = serializers.SerializerMethodField()
+    station = serializers.IntegerField(
+        source="station_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The publishing station's id (a station's).",
+    )
     district = serializers.CharField(source="district.name", read_only=True, allow_null=True, default=None)
     street = serializers.CharField(source="street.name", read_only=True, allow_null=True, default=None)
     photo_url = serializers.SerializerMethodField()
@@ -61,8 +78,8 @@ class SharedResourceSerializer(serializers.ModelSerializer):
         model = SharedResource
         fields = [
             "id", "kind", "title", "description", "address", "district", "street", "capacity", "exclusive",
-            "contact", "terms", "requires_approval", "is_published", "publisher", "publisher_kind", "photo_url",
-            "updated_at",
+            "contact", "terms", "requires_approval", "is_published", "publisher", "publisher_kind", "station",
+            "photo_url", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -84,6 +101,13 @@ class SharedResourceInputSerializer(serializers.Serializer):
     terms = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     requires_approval = serializers.BooleanField(default=True)
     publish = serializers.BooleanField(default=False, help_text="Create: publish in the catalogue at once.")
+    station = serializers.IntegerField(
+        required=False, help_text="Create, on the portal: the station one acts for, if one staffs several."
+    )
+
+
+class ResourcePhotoSerializer(serializers.Serializer):
+    photo = serializers.FileField(help_text="A JPG, PNG or WebP image of at most 5 MB.")
 
 
 class BookingRequestSerializer(serializers.ModelSerializer):
@@ -125,6 +149,9 @@ class BookingRequestSerializer(serializers.ModelSerializer):
 
 class BookingRequestInputSerializer(serializers.Serializer):
     resource = serializers.IntegerField()
+    station = serializers.IntegerField(
+        required=False, help_text="On the portal: the station one acts for, if one staffs several."
+    )
     requester_name = serializers.CharField(max_length=50)
     requester_phone = serializers.CharField(max_length=30)
     purpose = serializers.CharField(max_length=300)
@@ -150,14 +177,47 @@ class UsageSerializer(serializers.Serializer):
     by_requester = UsageRowSerializer(many=True)
 
 
-def _party_or_403(request: Request):
-    party = party_for(request.user)
+def _station_param(request: Request) -> str | None:
+    value = request.query_params.get("station")
+    if value in (None, "") and hasattr(request.data, "get"):
+        value = request.data.get("station")
+    return None if value in (None, "") else str(value)
+
+
+def _parties(request: Request) -> list[Party]:
+    """The units the caller acts for, narrowed to the station named by ``station``: one the
+    caller staffs, else a 403 (a value that is not a number: 400)."""
+    parties = parties_for(request.user)
+    wanted = _station_param(request)
+    if wanted is None:
+        return parties
+    if not wanted.isdigit():
+        raise ServiceError(
+            "docking_station", _("Give the number of the service station you act for."), field="station"
+        )
+    party = party_for(request.user, station_id=wanted)
     if party is None:
+        raise ServiceError(
+            "docking_station_forbidden", _("You are not on the staff of this service station."), field="station",
+            status=403,
+        )  # fmt: skip
+    return [party]
+
+
+def _party_or_403(request: Request) -> Party:
+    parties = _parties(request)
+    if not parties:
         raise ServiceError(
             "docking_forbidden", _("Only a union's chairman and officers, or a station's staff, can do this."),
             status=403,
         )  # fmt: skip
-    return party
+    if len(parties) > 1:
+        raise ServiceError(
+            "docking_station_required",
+            _("You are on the staff of several service stations: say which one you act for (station)."),
+            field="station",
+        )
+    return parties[0]
 
 
 # --- Views ----------------------------------------------------------------------------------------
@@ -171,6 +231,7 @@ def _party_or_403(request: Request):
             OpenApiParameter("district", str, description="District code"),
             OpenApiParameter("q", str, description="Text in the title, description, address or publisher"),
             OpenApiParameter("mine", bool, description="Only one's own unit's resources (published or not)"),
+            OpenApiParameter("station", int, description="With mine: only this station's (one staffs it)"),
         ],
     ),
 )
@@ -186,10 +247,9 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
             return SharedResource.objects.none()
         params = self.request.query_params
         if params.get("mine") in ("1", "true"):
-            party = party_for(self.request.user)
-            return party.resources().select_related("union", "station", "district", "street") if party else (
-                SharedResource.objects.none())  # fmt: skip
-        district = District.objects.filter(code=params.get("district", "")).first()
+            return resources_of(_parties(self.request))
+        code = params.get("district", "")
+        district = District.objects.filter(code=code).first() if code and "\x00" not in code else None
         catalogue = resources_catalogue(
             kind=params.get("kind", ""), district=district, text=params.get("q", "")
         )
@@ -208,9 +268,15 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
         return found
 
     def _own(self) -> SharedResource:
-        party = _party_or_403(self.request)
+        """One of the caller's own resources (of whichever of their stations publishes it)."""
+        parties = parties_for(self.request.user)
+        if not parties:
+            raise ServiceError(
+                "docking_forbidden", _("Only a union's chairman and officers, or a station's staff, can do this."),
+                status=403,
+            )  # fmt: skip
         resource = (
-            party.resources().filter(pk=self.kwargs["pk"]).first()
+            resources_of(parties).filter(pk=self.kwargs["pk"]).first()
             if str(self.kwargs["pk"]).isdigit()
             else None
         )
@@ -221,10 +287,12 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
     @extend_schema(request=SharedResourceInputSerializer, responses={201: SharedResourceSerializer, 400: None,
                                                                       403: None}, summary="Share a resource")  # fmt: skip
     def create(self, request: Request) -> Response:
-        party = _party_or_403(request)
         data = SharedResourceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        resource = resource_create(party=party, by=request.user, **data.validated_data)
+        party = _party_or_403(request)
+        values = dict(data.validated_data)
+        values.pop("station", None)
+        resource = resource_create(party=party, by=request.user, **values)
         return Response(SharedResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SharedResourceInputSerializer, responses={200: SharedResourceSerializer, 400: None,
@@ -235,6 +303,7 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("publish", None)
+        values.pop("station", None)
         updated = resource_update(resource=resource, by=request.user, **values)
         return Response(SharedResourceSerializer(updated).data)
 
@@ -252,6 +321,32 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
             SharedResourceSerializer(resource_unpublish(resource=self._own(), by=request.user)).data
         )
 
+    @extend_schema(
+        methods=["POST"], request={"multipart/form-data": ResourcePhotoSerializer},
+        responses={200: SharedResourceSerializer, 400: None, 403: None, 404: None},
+        summary="Upload the photo / 上传照片",
+        description="Multipart, field `photo`: a JPG, PNG or WebP image of at most 5 MB, checked by its content. "
+        "Replaces the photo there was.",
+    )  # fmt: skip
+    @extend_schema(methods=["DELETE"], request=None, responses={200: SharedResourceSerializer, 404: None},
+                   summary="Remove the photo")  # fmt: skip
+    @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def photo(self, request: Request, pk: str) -> Response:
+        resource = self._own()
+        if request.method == "DELETE":
+            return Response(
+                SharedResourceSerializer(resource_photo_replace(resource=resource, by=request.user)).data
+            )
+        upload = request.data.get("photo") if hasattr(request.data, "get") else None
+        if upload is None or isinstance(upload, str):
+            raise ServiceError(
+                "resource_photo_missing",
+                _("Choose a photo to upload (multipart form, field photo)."),
+                field="photo",
+            )
+        updated = resource_photo_replace(resource=resource, by=request.user, photo=upload)
+        return Response(SharedResourceSerializer(updated).data)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -261,6 +356,7 @@ class SharedResourceViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
                 "role", str, enum=["made", "received"], description="Made by one's unit, or to it"
             ),
             OpenApiParameter("status", str, enum=BookingStatus.values),
+            OpenApiParameter("station", int, description="With role: only this station's (one staffs it)"),
         ],
     ),
 )
@@ -279,11 +375,10 @@ class BookingRequestViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
     def get_queryset(self):
         bookings = bookings_visible_to(self.request.user)
         params = self.request.query_params
-        party = party_for(self.request.user)
         if params.get("role") == "made":
-            bookings = party.requests_made() if party else bookings.none()
+            bookings = requests_made_by(_parties(self.request))
         elif params.get("role") == "received":
-            bookings = party.requests_received() if party else bookings.none()
+            bookings = requests_received_by(_parties(self.request))
         if params.get("status") in BookingStatus.values:
             bookings = bookings.filter(status=params["status"])
         return bookings.order_by("-created_at", "-pk")
@@ -292,10 +387,11 @@ class BookingRequestViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
                    403: None, 404: None, 409: OpenApiResponse(description="the time is taken")},
                    summary="Request a booking")  # fmt: skip
     def create(self, request: Request) -> Response:
-        party = _party_or_403(request)
         data = BookingRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        party = _party_or_403(request)
         values = dict(data.validated_data)
+        values.pop("station", None)
         resource = resource_visible(request.user, values.pop("resource"))
         if resource is None:
             raise Http404

@@ -58,6 +58,11 @@ class ReferralSendSerializer(serializers.Serializer):
     shared = serializers.ListField(child=serializers.ChoiceField(choices=SharedItem.choices), required=False)
     difficulty = serializers.ChoiceField(choices=Difficulty.choices)
     consent_given = serializers.BooleanField()
+    consent_renewed = serializers.BooleanField(
+        required=False, default=False,
+        help_text="The worker withdrew their consent to referrals earlier and has agreed again, in writing, since "
+        "(required then: otherwise the referral is refused with consent_withdrawn).",
+    )  # fmt: skip
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -73,8 +78,8 @@ def _send_values(data: dict, user) -> dict:
     return {
         "receiver_kind": data["receiver_kind"], "station_id": data.get("station"),
         "sister_union": data.get("sister_union", ""), "shared": data.get("shared", []),
-        "difficulty": data["difficulty"], "consent_given": data["consent_given"], "note": data.get("note", ""),
-        "by": user,
+        "difficulty": data["difficulty"], "consent_given": data["consent_given"],
+        "consent_renewed": data.get("consent_renewed", False), "note": data.get("note", ""), "by": user,
     }  # fmt: skip
 
 

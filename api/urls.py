@@ -48,6 +48,7 @@ from .mechanisms import (
 from .mediation import ConsultationViewSet, MediationCaseViewSet
 from .members import MemberTransferViewSet, MemberViewSet
 from .plans import PlanItemViewSet, WorkPlanViewSet
+from .portal_notifications import PortalNotificationViewSet
 from .proposals import ProposalCampaignViewSet, ProposalResultsViewSet, ProposalScoreViewSet, ProposalViewSet
 from .reception import (
     ReceptionBookingViewSet,
@@ -91,6 +92,7 @@ portal_router.register("station-referrals", StationReferralViewSet, basename="st
 portal_router.register("docking/resources", SharedResourceViewSet, basename="docking-resource")
 portal_router.register("docking/bookings", BookingRequestViewSet, basename="docking-booking")
 portal_router.register("docking/usage", DockingUsageViewSet, basename="docking-usage")
+portal_router.register("notifications", PortalNotificationViewSet, basename="portal-notification")
 
 # A union's own API. Each area registers its viewsets here (one line each) and adds plain
 # views to tenant_extra.

@@ -2,9 +2,11 @@
 
 On a union's site its chairman and officers publish the union's resources, browse everyone's,
 book them, follow their requests and decide the requests to their own resources. On the portal a
-station's staff do the same for their station; district administrators see the usage of their
-district, city administrators all. Thin: reads are ``selectors``, writes ``services``; anything
-outside one's unit or area is not found (404).
+station's staff do the same for their station — someone who staffs several streets' stations
+chooses which one they act for (``?station=``, remembered in the session; the lists show that
+station's, and a record of another of their stations opens as that station's) — district
+administrators see the usage of their district, city administrators all. Thin: reads are
+``selectors``, writes ``services``; anything outside one's unit or area is not found (404).
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ from .selectors import (
     Party,
     bookings_visible_to,
     may_see_usage,
+    parties_for,
     party_for,
+    requests_made_by,
+    requests_received_by,
     resource_visible,
     resources_catalogue,
+    resources_of,
     resources_visible_to,
     usage_by_requester,
     usage_by_resource,
@@ -51,18 +57,48 @@ from .services import (
 )
 
 ICON = "site"
+# The station a portal user staffing several stations last chose to act for.
+STATION_SESSION_KEY = "docking_station"
+
+
+def chosen_party(request: HttpRequest) -> Party | None:
+    """The unit the signed-in person acts for on this page: on a union's site the union; on the
+    portal the station named by ``station`` (in the form posted, else the query), which the user
+    must staff (else 404) and which is remembered for the next pages, else the one remembered,
+    else their first station."""
+    if hasattr(request, "_docking_party"):
+        return request._docking_party
+    parties = parties_for(request.user)
+    party = parties[0] if parties else None
+    if on_portal() and parties:
+        wanted = (request.POST.get("station") if request.method == "POST" else None) or request.GET.get(
+            "station"
+        )
+        if wanted:
+            party = party_for(request.user, station_id=wanted)
+            if party is None:
+                raise Http404  # a station this person does not staff
+            request.session[STATION_SESSION_KEY] = party.station.pk  # type: ignore[union-attr]
+        else:
+            party = party_for(request.user, station_id=request.session.get(STATION_SESSION_KEY)) or party
+    request._docking_party = party  # type: ignore[attr-defined]
+    return party
 
 
 def _party(request: HttpRequest) -> Party:
-    party = party_for(request.user)
+    party = chosen_party(request)
     if party is None:
         raise Http404
     return party
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    parties = parties_for(request.user)
+    chooser = (
+        {"parties": parties, "acting_for": chosen_party(request)} if on_portal() and len(parties) > 1 else {}
+    )
     return TemplateResponse(
-        request, f"docking/admin/{template}", {"header_icon": ICON, **context}, status=status
+        request, f"docking/admin/{template}", {"header_icon": ICON, **chooser, **context}, status=status
     )
 
 
@@ -103,7 +139,8 @@ class OurResourcesView(View):
 
 class ResourceEditView(View):
     def _resource(self, request, party: Party, pk: int | None) -> SharedResource | None:
-        return None if pk is None else get_object_or_404(party.resources(), pk=pk)
+        # One's own resource, of whichever of one's stations publishes it.
+        return None if pk is None else get_object_or_404(resources_of(parties_for(request.user)), pk=pk)
 
     def _show(self, request, form, resource, status=200) -> HttpResponse:
         title = resource.title if resource else _("Share a resource")
@@ -144,8 +181,8 @@ class ResourceEditView(View):
 
 class ResourcePublishView(View):
     def post(self, request: HttpRequest, pk: int, publish: bool) -> HttpResponse:
-        party = _party(request)
-        resource = get_object_or_404(party.resources(), pk=pk)
+        _party(request)
+        resource = get_object_or_404(resources_of(parties_for(request.user)), pk=pk)
         (resource_publish if publish else resource_unpublish)(resource=resource, by=request.user)
         messages.success(
             request, _("Published in the catalogue.") if publish else _("Taken out of the catalogue.")
@@ -169,7 +206,7 @@ class PhotoView(View):
 
 class CatalogueView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        party = party_for(request.user)
+        party = chosen_party(request)
         if party is None and not may_see_usage(request.user):
             raise Http404
         form = CatalogueFilterForm(request.GET or None)
@@ -185,7 +222,7 @@ class CatalogueView(View):
 
 class ResourceDetailView(View):
     def _show(self, request, resource, form, status=200) -> HttpResponse:
-        party = party_for(request.user)
+        party = chosen_party(request)
         return _render(request, "resource.html", {
             "page_title": resource.title, "resource": resource, "form": form, "party": party,
             "may_book": party is not None and not party.owns(resource) and resource.is_published,
@@ -194,7 +231,7 @@ class ResourceDetailView(View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         resource = resource_visible(request.user, pk)
-        if resource is None or (party_for(request.user) is None and not may_see_usage(request.user)):
+        if resource is None or (chosen_party(request) is None and not may_see_usage(request.user)):
             raise Http404
         return self._show(request, resource, BookingForm())
 
@@ -234,8 +271,11 @@ class OurRequestsView(View):
         })  # fmt: skip
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        party = _party(request)
-        booking = get_object_or_404(party.requests_made(), pk=request.POST.get("booking") or 0)
+        _party(request)
+        booking_id = request.POST.get("booking") or ""
+        booking = get_object_or_404(
+            requests_made_by(parties_for(request.user)), pk=booking_id if booking_id.isdigit() else 0
+        )
         try:
             booking_cancel(booking=booking, by=request.user)
         except ServiceError as error:
@@ -267,12 +307,15 @@ class IncomingDetailView(View):
             "may_complete": booking.status == BookingStatus.APPROVED,
         }, status=status)  # fmt: skip
 
+    def _booking(self, request: HttpRequest, pk: int):
+        _party(request)
+        return get_object_or_404(requests_received_by(parties_for(request.user)), pk=pk)
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        booking = get_object_or_404(_party(request).requests_received(), pk=pk)
-        return self._show(request, booking, DecideForm())
+        return self._show(request, self._booking(request, pk), DecideForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        booking = get_object_or_404(_party(request).requests_received(), pk=pk)
+        booking = self._booking(request, pk)
         form = DecideForm(request.POST)
         try:
             if request.POST.get("complete"):
@@ -299,7 +342,7 @@ class UsageView(View):
         if not may_see_usage(request.user):
             raise Http404
         bookings = bookings_visible_to(request.user)
-        party = party_for(request.user)
+        party = chosen_party(request)
         if party is not None and not on_portal():
             hosted = party.requests_received()
         else:

@@ -88,13 +88,42 @@ def parties_for(user) -> list[Party]:
 
 
 def party_for(user, *, station_id: Any = None) -> Party | None:
-    """The one party ``user`` acts for (on the portal, the chosen station, else the first)."""
+    """The one party ``user`` acts for: with ``station_id`` (on the portal), that station if the
+    user staffs it, else none; without, the first (a union's site has only one)."""
     parties = parties_for(user)
     if station_id not in (None, ""):
         return next(
             (p for p in parties if p.station is not None and str(p.station.pk) == str(station_id)), None
         )
     return parties[0] if parties else None
+
+
+def resources_of(parties: Iterable[Party]) -> QuerySet[SharedResource]:
+    """The resources of any of ``parties`` (published or not)."""
+    scope = Q(pk__in=[])
+    for party in parties:
+        scope |= Q(union=party.union) if party.union is not None else Q(station=party.station)
+    return _resources().filter(scope)
+
+
+def requests_made_by(parties: Iterable[Party]) -> QuerySet[BookingRequest]:
+    """The bookings any of ``parties`` asked for."""
+    scope = Q(pk__in=[])
+    for party in parties:
+        scope |= (
+            Q(requester_union=party.union) if party.union is not None else Q(requester_station=party.station)
+        )
+    return _bookings().filter(scope)
+
+
+def requests_received_by(parties: Iterable[Party]) -> QuerySet[BookingRequest]:
+    """The bookings of any of ``parties``' resources."""
+    scope = Q(pk__in=[])
+    for party in parties:
+        scope |= (
+            Q(resource__union=party.union) if party.union is not None else Q(resource__station=party.station)
+        )
+    return _bookings().filter(scope)
 
 
 def _resources() -> QuerySet[SharedResource]:
@@ -120,7 +149,7 @@ def resources_catalogue(
         resources = resources.filter(kind=kind)
     if district is not None:
         resources = resources.filter(district=district)
-    text = (text or "").strip()[:50]
+    text = (text or "").replace("\x00", "").strip()[:50]  # PostgreSQL text never holds NUL
     if text:
         resources = resources.filter(
             Q(title__icontains=text) | Q(description__icontains=text) | Q(address__icontains=text)

@@ -65,8 +65,19 @@ def _requester(booking: BookingRequest) -> Party:
     return Party(station=booking.requester_station)
 
 
+# What Pillow calls each format a photo's extension names.
+_PHOTO_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+
+
 def photo_check(upload) -> None:
-    """Refuse a photo that is too large or not a JPEG, PNG or WebP image (by extension and content)."""
+    """Refuse a photo that is missing, empty, too large or not a JPEG, PNG or WebP image: by
+    extension, by its first bytes, and by Pillow reading it as the format the extension names
+    (as ``tenants.archives.uploads`` checks its photos), so a renamed program or a broken file
+    is refused whatever the browser said its type was."""
+    if upload is None or not hasattr(upload, "read"):
+        raise ServiceError("resource_photo_missing", _("Choose a photo to upload."), field="photo")
+    if not upload.size:
+        raise ServiceError("resource_photo_empty", _("The photo file is empty."), field="photo")
     if upload.size > MAX_PHOTO_BYTES:
         raise ServiceError(
             "resource_photo_too_large", _("The photo is larger than %(limit)s MB."),
@@ -80,10 +91,23 @@ def photo_check(upload) -> None:
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
+    mismatch = ServiceError(
+        "resource_photo_content", _("This file's content does not match its extension."), field="photo"
+    )
     if not head.startswith(_PHOTO_SIGNATURES[extension]) or (extension == "webp" and head[8:12] != b"WEBP"):
-        raise ServiceError(
-            "resource_photo_content", _("This file's content does not match its extension."), field="photo"
-        )
+        raise mismatch
+    from PIL import Image
+
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except Exception as error:  # anything Pillow cannot read (a broken file, a decompression bomb)
+        raise mismatch from error
+    finally:
+        upload.seek(0)
+    if image_format != _PHOTO_FORMATS[extension]:
+        raise mismatch
 
 
 def _resource_values(
@@ -203,6 +227,28 @@ def resource_unpublish(*, resource: SharedResource, by) -> SharedResource:
     SharedResource.objects.filter(pk=resource.pk).update(is_published=False, updated_at=timezone.now())
     resource.refresh_from_db()
     return resource
+
+
+@transaction.atomic
+def resource_photo_replace(*, resource: SharedResource, by, photo=None) -> SharedResource:
+    """Upload (or, with no ``photo``, remove) a resource's photo: only the publisher's staff
+    (anyone else: 404); the photo is checked first (``photo_check``) and nothing changes when it
+    is refused. The file replaced is deleted once the change is committed."""
+    if not _acts_for(by, _publisher(resource)):
+        raise _forbidden()
+    if photo is not None:
+        photo_check(photo)
+    locked = SharedResource.objects.select_for_update().get(pk=resource.pk)
+    old_name = locked.photo.name if locked.photo else ""
+    if photo is not None:
+        locked.photo.save(os.path.basename(photo.name), photo, save=False)
+    else:
+        locked.photo = ""
+    locked.save(update_fields=["photo", "updated_at"])
+    if old_name and old_name != locked.photo.name:
+        storage = locked.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return locked
 
 
 def _overlap(
@@ -462,8 +508,12 @@ def booking_tell(*, booking_id: int, side: str) -> bool:
         if current_schema() != _side_schema(party):
             raise RuntimeError(f"booking_tell for {party.key} must run in schema {_side_schema(party)}")
         message = _message(booking, side)
+        told_before = getattr(booking, told_field)
         BookingRequest.objects.filter(pk=booking.pk).update(**{told_field: booking.status})
         if side == "requester" and party.union is not None:
+            if booking.status == BookingStatus.COMPLETED and told_before != BookingStatus.APPROVED:
+                # The approval's notice was lost and never repeated: count the approval too, once.
+                _fact_emit(booking, status=BookingStatus.APPROVED)
             _fact_emit(booking)
         if message is None:
             return False
@@ -471,7 +521,7 @@ def booking_tell(*, booking_id: int, side: str) -> bool:
         if party.union is not None:
             _notify_union_staff(title=title, body=body, side=side)
         else:
-            _sms_station_staff(party, text=f"【职工之家】{title}")
+            _tell_station_staff(party, booking=booking, side=side, title=title, body=body)
         return True
 
 
@@ -483,10 +533,10 @@ FACT_NAMES = {
 }
 
 
-def _fact_emit(booking: BookingRequest) -> None:
+def _fact_emit(booking: BookingRequest, *, status: str | None = None) -> None:
     from tenants.events.services import event_emit
 
-    name = FACT_NAMES.get(BookingStatus(booking.status))
+    name = FACT_NAMES.get(BookingStatus(status or booking.status))
     if name is None:
         return
     hours = (booking.ends_at - booking.starts_at).total_seconds() / 3600
@@ -516,10 +566,14 @@ def _notify_union_staff(*, title: str, body: str, side: str) -> None:
            channels=("site", "sms"))  # fmt: skip
 
 
-def _sms_station_staff(party: Party, *, text: str) -> None:
+def _tell_station_staff(party: Party, *, booking: BookingRequest, side: str, title: str, body: str) -> None:
+    """A station's staff (portal users) get an in-site notification on the portal, linked to
+    the booking with their station chosen, and an SMS."""
     from accounts.models import Account
     from accounts.sms import send_sms
     from federation.models import FederationRole
+    from portal_notifications.models import NotificationKind
+    from portal_notifications.services import portal_notify
     from tenants.users.models import User
 
     station = party.station
@@ -528,6 +582,14 @@ def _sms_station_staff(party: Party, *, text: str) -> None:
         kind=FederationRole.Kind.STATION_STAFF, street_id=station.street_id
     ).values("user_id")
     users = list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    link = (
+        f"/admin/docking/incoming/{booking.pk}/?station={station.pk}"
+        if side == "publisher"
+        else f"/admin/docking/requests/?station={station.pk}"
+    )
+    portal_notify(recipients=users, kind=NotificationKind.BOOKING, title=title, body=body, link=link,
+                  key=f"booking:{booking.pk}:{side}:{booking.status}")  # fmt: skip
+    text = f"【职工之家】{title}"
     mobiles = dict(Account.objects.filter(pk__in=[u.account_id for u in users if u.account_id]).values_list(
         "pk", "mobile"
     ))  # fmt: skip
@@ -551,8 +613,11 @@ def bookings_tell_sweep() -> int:
 
     from .tasks import booking_tell_task
 
+    since = timezone.now() - datetime.timedelta(days=TELL_SWEEP_DAYS)
+    # Recent by its request, its decision or its closing: a booking asked for weeks ahead is
+    # completed long after it was asked for.
     recent = BookingRequest.objects.filter(
-        created_at__gte=timezone.now() - datetime.timedelta(days=TELL_SWEEP_DAYS)
+        Q(created_at__gte=since) | Q(decided_at__gte=since) | Q(closed_at__gte=since)
     ).select_related("resource__union", "resource__station", "requester_union", "requester_station")
     publisher = recent.filter(
         Q(status__in=[BookingStatus.REQUESTED, BookingStatus.CANCELLED])
@@ -571,3 +636,41 @@ def bookings_tell_sweep() -> int:
                 booking_tell_task.delay(booking_id=booking.pk, side=side)
             queued += 1
     return queued
+
+
+# How many ended bookings one transaction marks as used (the sweep repeats until none is left).
+COMPLETE_BATCH = 500
+
+
+def bookings_complete_ended(*, now: datetime.datetime | None = None) -> int:
+    """On the public schema (the 15-minute sweep): mark as used (``completed``) every approved
+    booking whose end has passed, as the publisher's staff would by hand, and tell the requester
+    after commit — the requesting union then reports ``docking.booking_used`` once (its notice
+    is recorded in the same transaction as the fact, so a repeated task emits nothing).
+    Idempotent: a booking already completed, cancelled or being changed by someone else (its row
+    locked) is left alone, and the next sweep finds what is left. Returns how many were marked."""
+    now = now or timezone.now()
+    marked = 0
+    while True:
+        with transaction.atomic():
+            ended = list(
+                BookingRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related(
+                    "resource__union", "resource__station", "requester_union", "requester_station"
+                )
+                .filter(status=BookingStatus.APPROVED, ends_at__lte=now)
+                .order_by("ends_at", "pk")[:COMPLETE_BATCH]
+            )
+            if not ended:
+                return marked
+            BookingRequest.objects.filter(pk__in=[b.pk for b in ended], status=BookingStatus.APPROVED).update(
+                status=BookingStatus.COMPLETED, closed_at=now
+            )
+            for booking in ended:
+                booking.status, booking.closed_at = BookingStatus.COMPLETED, now
+                requester = _requester(booking)
+                if requester.union is None or requester.union.status == "active":
+                    _tell_after_commit(booking, "requester")
+            marked += len(ended)
+        if len(ended) < COMPLETE_BATCH:
+            return marked

@@ -275,8 +275,27 @@ def _notice_text(warning: InboxWarning, kind: str) -> tuple[str, str]:
     return title, body
 
 
+def _portal_notify(warning: InboxWarning, *, kind: str, recipients: list, title: str) -> None:
+    """The same notice in the recipients' portal notifications, once per notice (a retried task
+    adds none)."""
+    from portal_notifications.models import NotificationKind, PortalNotification
+    from portal_notifications.services import portal_notify
+
+    occasion = f"{kind}:{warning.resend_count}" if kind == InboxWarningNotice.Kind.RESENT else kind
+    if kind == InboxWarningNotice.Kind.RESENT:
+        # A reminder replaces the earlier reminders still unread: one line per warning in the
+        # inbox, not one per ten minutes until someone acknowledges it.
+        PortalNotification.objects.filter(
+            key__startswith=f"warning:{warning.pk}:{kind}:", read_at__isnull=True
+        ).delete()
+    body = str(_("Where: %(location)s.") % {"location": warning.location})
+    portal_notify(recipients=recipients, kind=NotificationKind.WARNING, title=title, body=body,
+                  link=f"/admin/warnings/{warning.pk}/", key=f"warning:{warning.pk}:{occasion}")  # fmt: skip
+
+
 def inbox_warning_notify_send(*, warning_id: int, kind: str) -> int:
-    """Tell the warning's recipients by SMS and email, and record the notice. Public schema."""
+    """Tell the warning's recipients by SMS and email and in their portal notifications, and
+    record the notice. Public schema."""
     if current_schema() != get_public_schema_name():
         raise RuntimeError("inbox_warning_notify_send runs on the public schema")
     warning = InboxWarning.objects.select_related("union").get(pk=warning_id)
@@ -284,6 +303,7 @@ def inbox_warning_notify_send(*, warning_id: int, kind: str) -> int:
         return 0  # acknowledged between the re-send and this task: nobody needs reminding
     recipients = inbox_warning_recipients(warning)
     title, body = _notice_text(warning, kind)
+    _portal_notify(warning, kind=kind, recipients=recipients, title=title)
     accounts = {
         account.pk: account
         for account in Account.objects.filter(

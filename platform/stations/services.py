@@ -204,14 +204,16 @@ def receiving_staff(referral: StationReferral) -> list:
 
 
 def referral_arrival_tell(*, referral_id: int) -> int:
-    """On the public schema: email the receiving staff that a referral arrived — its reference,
+    """On the public schema: tell the receiving staff that a referral arrived — its reference,
     the sending union, the difficulty and due day; never what was shared (they read it signed
-    in). Goes out on the email channel configured in ``NOTIFICATION_CHANNELS`` (the portal has
-    no in-site notifications: its referral list is where staff find new ones). Returns how many
+    in) — by an in-site notification on the portal (once per referral, so a retried task adds
+    none) and an email on the channel configured in ``NOTIFICATION_CHANNELS``. Returns how many
     were told."""
     from django.conf import settings
     from django.utils.module_loading import import_string
 
+    from portal_notifications.models import NotificationKind
+    from portal_notifications.services import portal_notify
     from tenants.notifications.channels import Message
 
     channel_class = import_string(settings.NOTIFICATION_CHANNELS["email"])
@@ -233,6 +235,8 @@ def referral_arrival_tell(*, referral_id: int) -> int:
             url=f"/admin/stations/referrals/{referral.pk}/",
         )  # fmt: skip
     users = receiving_staff(referral)
+    portal_notify(recipients=users, kind=NotificationKind.REFERRAL, title=message.title, body=message.body,
+                  link=message.url, key=f"referral:{referral.pk}:arrived")  # fmt: skip
     channel = channel_class()
     for user in users:
         channel.send(user, message)
@@ -343,13 +347,17 @@ def escalation_recipients(referral: StationReferral) -> list:
 
 
 def referrals_escalation_tell(*, referral_ids: list[int]) -> int:
-    """Tell the level above (by SMS) of each escalated referral: its reference, receiver and due
-    day only — nothing about the worker. Returns how many messages were sent."""
+    """Tell the level above of each escalated referral — by an in-site notification on the
+    portal (once per referral) and by SMS: its reference, receiver and due day only, nothing
+    about the worker. Returns how many text messages were sent."""
     with translation.override("zh-hans"):
         return _escalation_tell(referral_ids)
 
 
 def _escalation_tell(referral_ids: list[int]) -> int:
+    from portal_notifications.models import NotificationKind
+    from portal_notifications.services import portal_notify
+
     sent = 0
     referrals = StationReferral.objects.filter(pk__in=referral_ids).select_related(
         "station", "receiver_district", "receiver_union"
@@ -361,6 +369,14 @@ def _escalation_tell(referral_ids: list[int]) -> int:
             "level": level,
         }  # fmt: skip
         users = escalation_recipients(referral)
+        title = gettext("Referral %(reference)s escalated") % {"reference": referral.reference}
+        body = gettext("Sent to %(receiver)s, due by %(due)s; escalated to %(level)s.") % {
+            "receiver": referral.receiver_name, "due": referral.due_on.isoformat(), "level": level,
+        }  # fmt: skip
+        portal_notify(
+            recipients=users, kind=NotificationKind.ESCALATION, title=title, body=body,
+            link=f"/admin/stations/referrals/{referral.pk}/", key=f"referral:{referral.pk}:escalated",
+        )  # fmt: skip
         accounts = dict(Account.objects.filter(pk__in=[u.account_id for u in users if u.account_id]).values_list(
             "pk", "mobile"
         ))  # fmt: skip

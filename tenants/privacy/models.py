@@ -16,12 +16,17 @@ from workershome.deletion import CASCADE_IN_UNIONS, SET_NULL_IN_UNIONS
 
 
 class ConsentScope(models.TextChoices):
-    """What the consent covers: the duty whose sensitive data may be collected."""
+    """What the consent covers: the duty whose sensitive data may be collected, or — for
+    ``case_referral`` — the sharing of chosen items of a case with whoever it is referred to
+    (the street's service station, the district's or the city's service centre, a sister union):
+    providing personal data to another party needs its own consent (PIPL art. 23), whatever
+    kind of case it is."""
 
     HARDSHIP = "hardship", _("Hardship assistance")
     MEDIATION = "mediation", _("Dispute mediation")
     COUNSELLING = "counselling", _("Counselling")
     REFERRAL = "referral", _("Skills and job referral")
+    CASE_REFERRAL = "case_referral", _("Referral of a case to the station, district, city or a sister union")
 
 
 class Consent(models.Model):

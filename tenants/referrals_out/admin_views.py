@@ -68,8 +68,14 @@ def referral_index(request: HttpRequest) -> HttpResponse:
 
 
 def _send_form(request: HttpRequest, case: Case) -> SendForm:
+    from django.utils import timezone
+
     union = Union.objects.get(schema_name=current_schema())
-    return SendForm(request.POST or None, case_kind=case.kind, sister_unions=sister_unions_for(union))
+    withdrawn = services.referral_consent_withdrawn(services.referral_worker(case))
+    return SendForm(
+        request.POST or None, case_kind=case.kind, sister_unions=sister_unions_for(union),
+        consent_withdrawn_on=timezone.localtime(withdrawn.withdrawn_at).date() if withdrawn else None,
+    )  # fmt: skip
 
 
 def _send(request: HttpRequest, case: Case, *, previous: OutgoingReferral | None = None) -> HttpResponse:
@@ -81,8 +87,8 @@ def _send(request: HttpRequest, case: Case, *, previous: OutgoingReferral | None
             data = form.cleaned_data
             values = dict(
                 receiver_kind=data["receiver_kind"], sister_union=data["sister_union"], shared=data["shared"],
-                difficulty=data["difficulty"], consent_given=data["consent_given"], note=data["note"],
-                by=request.user,
+                difficulty=data["difficulty"], consent_given=data["consent_given"],
+                consent_renewed=data.get("consent_renewed", False), note=data["note"], by=request.user,
             )  # fmt: skip
             try:
                 if previous is None:

@@ -38,9 +38,21 @@ class SendForm(forms.Form):
         label=_("The worker agreed, in writing, to share the chosen items with the receiver"),
         required=False,
     )
+    consent_renewed = forms.BooleanField(
+        label=_(
+            "The worker withdrew their consent to referrals earlier and has agreed again, in writing, since"
+        ),
+        required=False,
+    )
 
-    def __init__(self, *args, case_kind: str, sister_unions=(), **kwargs) -> None:
+    def __init__(self, *args, case_kind: str, sister_unions=(), consent_withdrawn_on=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if consent_withdrawn_on is None:
+            del self.fields["consent_renewed"]
+        else:
+            self.fields["consent_renewed"].help_text = _(
+                "They withdrew it on %(date)s: refer nothing about them unless they agreed again."
+            ) % {"date": consent_withdrawn_on.isoformat()}
         shared = self.fields["shared"]
         assert isinstance(shared, forms.MultipleChoiceField)
         shared.choices = items_for(case_kind)

@@ -33,14 +33,26 @@ from workershome.tenancy import current_schema
 
 from .models import OutgoingReferral, items_for
 
-# The consent scope a referral's sharing is recorded under, by kind of case; kinds without a
-# scope of their own (appeals, proposals, warnings) use the referral scope.
-CONSENT_SCOPES = {
-    "mediation": ConsentScope.MEDIATION,
-    "hardship": ConsentScope.HARDSHIP,
-    "counselling": ConsentScope.COUNSELLING,
-}
+# Every referral's sharing is recorded under a scope of its own, whatever the kind of case: the
+# consent to mediation (or hardship assistance, counselling) covers the union collecting the
+# data, not handing it to another party (PIPL art. 23).
+CONSENT_SCOPE = ConsentScope.CASE_REFERRAL
 CONSENT_PURPOSE = "向%(receiver)s转介案件，并共享所选信息"
+
+
+def referral_consent_withdrawn(worker) -> Consent | None:
+    """The worker's withdrawal of a case-referral consent, while it is still their last word (no
+    consent recorded since): nothing about them is referred until they agree again."""
+    if worker is None:
+        return None
+    consents = Consent.objects.filter(worker=worker, scope=CONSENT_SCOPE)
+    withdrawn = consents.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at", "-pk").first()
+    if (
+        withdrawn is None
+        or consents.filter(withdrawn_at__isnull=True, given_at__gt=withdrawn.withdrawn_at).exists()
+    ):
+        return None
+    return withdrawn
 
 
 def may_refer(user, case: Case) -> bool:
@@ -140,6 +152,7 @@ def _create(
     difficulty: str,
     consent_given: bool,
     consent_method: str,
+    consent_renewed: bool,
     note: str,
     previous: OutgoingReferral | None,
     by,
@@ -166,6 +179,15 @@ def _create(
             _("Record the worker's consent to share this with the receiver first."),
             field="consent_given",
         )
+    withdrawn = referral_consent_withdrawn(worker)
+    if withdrawn is not None and not consent_renewed:
+        raise ServiceError(
+            "consent_withdrawn",
+            _("The worker withdrew their consent to referrals on %(date)s, so nothing about them is referred. "
+              "Only if they have agreed again, in writing, since then, record that they did."),
+            params={"date": timezone.localtime(withdrawn.withdrawn_at).date().isoformat()},
+            field="consent_renewed",
+        )  # fmt: skip
     note = str(note or "").strip()
     if len(note) > 2000:
         raise ServiceError(
@@ -173,7 +195,7 @@ def _create(
         )
     consent = consent_record(
         worker=worker,
-        scope=CONSENT_SCOPES.get(case.kind, ConsentScope.REFERRAL),
+        scope=CONSENT_SCOPE,
         purpose=CONSENT_PURPOSE % {"receiver": receiver_name},
         method=consent_method,
         by=by,
@@ -205,13 +227,16 @@ def referral_send(
     difficulty: str,
     consent_given: bool,
     consent_method: str = Consent.Method.WRITTEN,
+    consent_renewed: bool = False,
     note: str = "",
     by,
 ) -> OutgoingReferral:
     """Refer a case (any kind; a mediation case once it failed) to the union's street station,
     its district's or the city's service centre, or a sister union, sharing only the chosen
-    items, once the worker's consent is recorded. A case is referred once; a declined
-    referral is re-sent with ``referral_resend``."""
+    items, once the worker's consent is recorded (scope ``case_referral``; refused while the
+    worker's last word is a withdrawal of it, unless ``consent_renewed`` records that they
+    agreed again). A case is referred once; a declined referral is re-sent with
+    ``referral_resend``."""
     if case is None and mediation is not None:
         case = mediation.case
     if case is None:
@@ -233,8 +258,8 @@ def referral_send(
         raise Conflict("referral_sent", _("This case has already been referred."))
     return _create(
         case=case, receiver_kind=receiver_kind, station_id=station_id, sister_union=sister_union, shared=shared,
-        difficulty=difficulty, consent_given=consent_given, consent_method=consent_method, note=note,
-        previous=None, by=by,
+        difficulty=difficulty, consent_given=consent_given, consent_method=consent_method,
+        consent_renewed=consent_renewed, note=note, previous=None, by=by,
     )  # fmt: skip
 
 
@@ -249,6 +274,7 @@ def referral_resend(
     difficulty: str,
     consent_given: bool,
     consent_method: str = Consent.Method.WRITTEN,
+    consent_renewed: bool = False,
     note: str = "",
     by,
 ) -> OutgoingReferral:
@@ -267,7 +293,7 @@ def referral_resend(
     return _create(
         case=locked.case, receiver_kind=receiver_kind, station_id=station_id, sister_union=sister_union,
         shared=shared, difficulty=difficulty, consent_given=consent_given, consent_method=consent_method,
-        note=note, previous=locked, by=by,
+        consent_renewed=consent_renewed, note=note, previous=locked, by=by,
     )  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def test_an_appeal_goes_to_the_district_centre_whose_admins_are_told_and_handle_
     assert appeal.reference in mail.outbox[0].subject and "王小明" not in mail.outbox[0].body
     with tenant_context(union_a):
         sent = OutgoingReferral.objects.get(uuid=referral.referral_uuid)
-        assert sent.receiver_name == "朝阳区总工会服务中心" and sent.consent.scope == "referral"
+        assert sent.receiver_name == "朝阳区总工会服务中心" and sent.consent.scope == "case_referral"
         assert "朝阳区总工会服务中心" in sent.consent.purpose
 
     assert list(referrals_visible_to(district_admins["haidian"].user)) == []

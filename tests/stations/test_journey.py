@@ -39,7 +39,7 @@ def test_failed_mediation_is_referred_accepted_by_the_station_and_the_union_sees
     assert sent.status_code == 302
     with tenant_context(union_a):
         outgoing = OutgoingReferral.objects.get(case=failed.case)
-        assert outgoing.status == "sent" and outgoing.consent.scope == "mediation"
+        assert outgoing.status == "sent" and outgoing.consent.scope == "case_referral"
         outbox_deliver_pending()
     referral = StationReferral.objects.get(referral_uuid=outgoing.uuid)
     assert referral.station.name == "望京街道工会服务站" and referral.union_id == union_a.pk

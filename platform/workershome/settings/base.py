@@ -77,6 +77,7 @@ SHARED_APPS = [
     "reporting",  # platform/reporting: information reports (信息报送) the unions sent up
     "approvals",  # platform/approvals: upward approvals (上级审批) the unions ask their district for
     "docking",  # platform/docking: shared resources (有对接) unions and stations book from each other
+    "portal_notifications",  # platform/portal_notifications: in-site notifications of the portal's staff
     "search",  # search/: search documents, the indexing pipeline, the query builder, the embedded engine
     "accounts",  # platform/accounts: one global account per person
     "tenants.users",  # tenants/users: the local User linked to an account (public and every union)
@@ -140,6 +141,12 @@ TENANT_DOMAIN_MODEL = "registry.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 # New unions are made from this migrated, seeded template schema (tenants/registry/snapshot.py).
 UNION_TEMPLATE_SCHEMA = "union_template"
+# Spare union schemas made ahead of time from the template, so provisioning renames one instead
+# of replaying the template's DDL (0 turns the pool off): tenants/registry/spares.py.
+UNION_SPARE_SCHEMAS = int(os.environ.get("UNION_SPARE_SCHEMAS", "2"))
+# Seconds a provisioning waits while migrate_template rebuilds the template, then refuses
+# (template_rebuilding, 503): tenants/registry/locks.py.
+UNION_TEMPLATE_LOCK_TIMEOUT = float(os.environ.get("UNION_TEMPLATE_LOCK_TIMEOUT", "30"))
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(os.environ.get("TENANT_MIGRATE_PROCESSES", "2"))
 TENANT_MULTIPROCESSING_CHUNKS = 2
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
@@ -302,6 +309,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "stations-referrals-escalate": {"task": "stations.tasks.referrals_escalate", "schedule": 60 * 60},
     # 资源共享: repeat a booking notice whose task was lost.
     "docking-bookings-tell": {"task": "docking.tasks.bookings_tell_sweep", "schedule": 15 * 60},
+    # The portal staff's read notifications deleted after PORTAL_NOTIFICATIONS_KEEP_READ_DAYS (daily, public).
+    "portal-notifications-purge": {
+        "task": "portal_notifications.tasks.portal_notifications_purge",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "referrals-out-sync": {
         "task": "tenants.referrals_out.tasks.referrals_sync_sweep_all",
         "schedule": 15 * 60,
@@ -354,6 +366,8 @@ HARDSHIP_MAX_AMOUNT = int(os.environ.get("HARDSHIP_MAX_AMOUNT", "200000"))
 # city administrators after M re-sends.
 INCIDENT_WARNING_RESEND_MINUTES = int(os.environ.get("INCIDENT_WARNING_RESEND_MINUTES", "10"))
 INCIDENT_WARNING_ESCALATE_AFTER = int(os.environ.get("INCIDENT_WARNING_ESCALATE_AFTER", "3"))
+# The portal staff's in-site notifications: read ones are deleted after this many days.
+PORTAL_NOTIFICATIONS_KEEP_READ_DAYS = int(os.environ.get("PORTAL_NOTIFICATIONS_KEEP_READ_DAYS", "180"))
 # Tests only: an advisory-lock key the outbox delivery waits on (tenants/events/delivery.py).
 OUTBOX_TEST_BARRIER = (
     int(os.environ["OUTBOX_TEST_BARRIER"]) if os.environ.get("OUTBOX_TEST_BARRIER") else None
@@ -556,6 +570,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralSharedItemEnum": "tenants.referrals_out.models.SharedItem",
         "SharedResourceKindEnum": "docking.models.ResourceKind",
         "BookingStatusEnum": "docking.models.BookingStatus",
+        "PortalNotificationKindEnum": "portal_notifications.models.NotificationKind",
     },
 }
 
