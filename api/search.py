@@ -6,6 +6,11 @@ and ``GET /api/v1/search/suggest/`` (titles while typing). Public, like the page
 the API's one body: ``query_empty``, ``query_too_long``, ``query_no_words`` (400, field ``q``),
 ``invalid`` (400, a parameter of the wrong type) and ``search_unavailable`` (503).
 
+``GET /api/v1/staff-search/`` (union hosts only): the admin's 记录检索 as an API, the union's
+own cases and archive items, limited to what the signed-in user's role may see there (the query
+builder filters by the user's roles, permissions and id; found cases are checked against the
+database again). Signed-in staff who may use the union's admin only: anyone else gets 401/403.
+
 Thin: parameters are read by ``search.pages``, the query is ``search.query``'s.
 """
 
@@ -15,21 +20,33 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from search.pages import PAGE_MAX, audience_for_request, hit_url, link_for, params_read, results_fetch
+from search.pages import (
+    PAGE_MAX,
+    audience_for_request,
+    hit_url,
+    link_for,
+    params_read,
+    results_fetch,
+    staff_hits_visible,
+)
 from search.query import (
+    ADMIN_ACCESS_PERMISSION,
     DATE_RANGES,
     PER_PAGE_MAX,
     QUERY_MAX_LENGTH,
+    Audience,
     SearchQueryError,
+    SearchResults,
     SearchUnavailable,
     search_suggest,
 )
 from workershome.errors import ServiceError
+from workershome.tenancy import on_portal
 
 
 class SearchInputSerializer(serializers.Serializer):
@@ -120,6 +137,36 @@ def _unavailable(error: SearchUnavailable) -> ServiceError:
     return ServiceError(error.code, error.message, status=503)
 
 
+def results_data(
+    params: Any, results: SearchResults, hits: list[Any], *, audience: Audience
+) -> dict[str, Any]:
+    return {
+        "q": params.text, "total": results.total, "page": results.page, "pages": results.pages,
+        "page_size": results.per_page, "suggestion": results.suggestion, "ignored": list(params.ignored),
+        "facets": [
+            {"name": facet.name, "label": facet.label, "buckets": [vars(bucket) for bucket in facet.buckets]}
+            for facet in results.facets
+        ],
+        "results": [
+            {**vars(hit), "url": hit_url(hit, audience=audience), "from_federation": hit.union_schema == "public"}
+            for hit in hits
+        ],
+    }  # fmt: skip
+
+
+def results_for(request: Request, *, audience: Audience) -> tuple[Any, SearchResults]:
+    checked = SearchInputSerializer(data=request.query_params)
+    checked.is_valid(raise_exception=True)
+    params = params_read(request.query_params, audience=audience)
+    try:
+        results = results_fetch(params, audience=audience, per_page=checked.validated_data["page_size"])
+    except SearchQueryError as error:
+        raise ServiceError(error.code, error.message, field="q") from error
+    except SearchUnavailable as error:
+        raise _unavailable(error) from error
+    return params, results
+
+
 class SearchView(APIView):
     """Search this host's content: on a union's host its own first, then the federation's shared
     content; on the portal every union's public content, with a `union` facet."""
@@ -132,30 +179,58 @@ class SearchView(APIView):
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         """Results with facets (kind, district, union, date), highlighted snippets, paging and “did you mean”."""
-        checked = SearchInputSerializer(data=request.query_params)
-        checked.is_valid(raise_exception=True)
         audience = audience_for_request(request)
-        params = params_read(request.query_params, audience=audience)
-        page_size = checked.validated_data["page_size"]
-        try:
-            results = results_fetch(params, audience=audience, per_page=page_size)
-        except SearchQueryError as error:
-            raise ServiceError(error.code, error.message, field="q") from error
-        except SearchUnavailable as error:
-            raise _unavailable(error) from error
-        data: dict[str, Any] = {
-            "q": params.text, "total": results.total, "page": results.page, "pages": results.pages,
-            "page_size": results.per_page, "suggestion": results.suggestion, "ignored": list(params.ignored),
-            "facets": [
-                {"name": facet.name, "label": facet.label, "buckets": [vars(bucket) for bucket in facet.buckets]}
-                for facet in results.facets
-            ],
-            "results": [
-                {**vars(hit), "url": hit_url(hit, audience=audience), "from_federation": hit.union_schema == "public"}
-                for hit in results.hits
-            ],
-        }  # fmt: skip
-        return Response(SearchResultsSerializer(data).data)
+        params, results = results_for(request, audience=audience)
+        return Response(
+            SearchResultsSerializer(results_data(params, results, results.hits, audience=audience)).data
+        )
+
+
+class UsesUnionAdmin(BasePermission):
+    """Signed in on a union's host, with access to that union's admin (its staff)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            not on_portal()
+            and user
+            and user.is_authenticated
+            and (user.is_superuser or user.has_perm(ADMIN_ACCESS_PERMISSION))
+        )
+
+
+STAFF_PARAMETERS = [
+    OpenApiParameter("q", str, required=True, description=f"The words to search, e.g. a case's reference (at most {QUERY_MAX_LENGTH} characters)."),
+    OpenApiParameter("kind", str, many=True, enum=["case", "archive"], description="Only these kinds (repeat the parameter); unknown ones are ignored."),
+    OpenApiParameter("date_range", str, enum=list(DATE_RANGES), description="Upcoming, past month, past year or older."),
+    OpenApiParameter("page", int, description=f"From 1 (at most {PAGE_MAX}); past the last page the results are empty."),
+    OpenApiParameter("page_size", int, description=f"1 to {PER_PAGE_MAX}, 10 by default."),
+]  # fmt: skip
+
+
+class StaffSearchView(APIView):
+    """The union's own records (cases, archive items) that the signed-in user's role may see in the
+    admin: 记录检索. A mediator finds the mediation cases, the officers named on a hardship file
+    find that file's case, nobody finds another union's records; counselling and the words of a
+    case (its subject, details, parties) are never searchable."""
+
+    permission_classes = [UsesUnionAdmin]
+
+    @extend_schema(
+        operation_id="staff_search", parameters=STAFF_PARAMETERS,
+        responses={
+            200: SearchResultsSerializer, 400: BAD_QUERY,
+            401: OpenApiResponse(description="`not_authenticated`: sign in first."),
+            403: OpenApiResponse(description="`permission_denied`: not staff of this union (or on the portal)."),
+            503: UNAVAILABLE,
+        },
+    )  # fmt: skip
+    def get(self, request: Request) -> Response:
+        """Results with facets (kind, date), highlighted snippets, paging and “did you mean”."""
+        audience = audience_for_request(request, staff=True)
+        params, results = results_for(request, audience=audience)
+        hits = staff_hits_visible(results.hits, user=request.user)
+        return Response(SearchResultsSerializer(results_data(params, results, hits, audience=audience)).data)
 
 
 class SuggestView(APIView):

@@ -58,7 +58,7 @@ from .reception import (
 )
 from .referrals import OutgoingReferralViewSet, ReceivedReferralViewSet
 from .rooms import RoomBookingManageViewSet, RoomBookingViewSet, RoomViewSet
-from .search import SearchView, SuggestView
+from .search import SearchView, StaffSearchView, SuggestView
 from .stations import ServiceStationViewSet, StationReferralViewSet
 from .syndication import FederationNoticeViewSet
 from .training import (
@@ -186,6 +186,7 @@ search_patterns: Patterns = [
     path("v1/search/suggest/", SuggestView.as_view(), name="search-suggest"),
 ]
 tenant_extra += search_patterns
+tenant_extra += [path("v1/staff-search/", StaffSearchView.as_view(), name="staff-search")]
 
 tenant_patterns = _api("workershome.urls_tenant", [*tenant_extra, path("v1/", include(tenant_router.urls))])
 portal_patterns = _api(

@@ -69,6 +69,16 @@ def entry_class(text_analyzer: str) -> type[Document]:
         url = Keyword(index=False)
         date = Date(format="strict_date_optional_time||epoch_millis")
         permission = Keyword()
+        #: Every facet value of the document in one field (``kind:…``, ``district:…``,
+        #: ``union:…``, ``month:YYYY-MM``, ``day:YYYY-MM-DD``), so one ``terms`` aggregation
+        #: counts every facet: the embedded engine pays per aggregation and per matching document.
+        facets = Keyword(multi=True)
+        #: Public documents: who may find it (``all``, or ``district:<code>`` for each district a
+        #: federation notice was pushed to).
+        audience = Keyword(multi=True)
+        #: Staff documents: who may find it (``admin``: anyone who may use the union's admin;
+        #: ``perm:<app.codename>``, ``role:<code>``, ``user:<id>``).
+        access = Keyword(multi=True)
 
     return SearchEntry
 

@@ -178,10 +178,44 @@ def entry_body(source: SearchSource, document: SearchDocument, union: UnionInfo)
         "keywords": [str(k) for k in document.keywords if k],
         "url": absolute_url(document.url, union),
         "date": date.isoformat() if date else None,
+        "facets": facet_values(kind=source.kind, union=union, date=date),
     }
     if source.visibility == "staff":
         body["permission"] = document.permission
+        body["access"] = access_values(document)
+    else:
+        body["audience"] = sorted(
+            f"{AUDIENCE_DISTRICT}{code}" for code in set(document.districts) if code
+        ) or [AUDIENCE_ALL]
     return body
+
+
+#: ``audience`` of a public document anyone may find.
+AUDIENCE_ALL = "all"
+#: ``audience`` of a public document addressed to a district's unions: the prefix of the code.
+AUDIENCE_DISTRICT = "district:"
+#: ``access`` of a staff document anyone who may use the union's admin may find.
+ACCESS_ADMIN = "admin"
+
+
+def facet_values(*, kind: str, union: UnionInfo, date: datetime.date | None) -> list[str]:
+    """The document's values of every facet, in the one ``facets`` field (see the query builder)."""
+    values = [f"kind:{kind}", f"union:{union.schema}"]
+    if union.district_code:
+        values.append(f"district:{union.district_code}")
+    if date:
+        values += [f"month:{date:%Y-%m}", f"day:{date.isoformat()}"]
+    return values
+
+
+def access_values(document: SearchDocument) -> list[str]:
+    """Who may find a staff document: its permission, roles and users, or anyone in the admin."""
+    values = (
+        ([f"perm:{document.permission}"] if document.permission else [])
+        + [f"role:{role}" for role in document.roles if role]
+        + [f"user:{user}" for user in document.users if user is not None]
+    )
+    return sorted(set(values)) or [ACCESS_ADMIN]
 
 
 def document_render(source: SearchSource, row: Any) -> SearchDocument | None:

@@ -153,16 +153,17 @@ def hit_url(hit: SearchHit, *, audience: Audience) -> str:
 
 
 def staff_hits_visible(hits: Sequence[SearchHit], *, user: Any) -> list[SearchHit]:
-    """The hits ``user`` may open: each found case is checked against who may see it now
-    (``tenants.cases.roles.cases_visible_to``), the rule one permission per document can only
-    approximate; other kinds are already limited by their permission."""
-    case_ids = {pk for hit in hits if hit.kind == "case" and (pk := _pk(hit)) is not None}
-    visible: set[int] = set()
-    if case_ids:
-        from tenants.cases.roles import cases_visible_to
-
-        visible = set(cases_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    return [hit for hit in hits if hit.kind != "case" or _pk(hit) in visible]
+    """The hits ``user`` may open now: the query builder already limited them by the roles,
+    users and permissions in each document; a source that can say who may see a record
+    (``SearchSource.visible``: cases) checks the found ones against the database again, so a
+    change the index has not caught up with yet never shows a record to the wrong person."""
+    checked = {hit.kind for hit in hits if (source := source_for_kind(hit.kind)) and source.visible}
+    allowed: dict[str, set[int]] = {}
+    for kind in checked:
+        pks = sorted({pk for hit in hits if hit.kind == kind and (pk := _pk(hit)) is not None})
+        visible = source_for_kind(kind).visible  # type: ignore[union-attr]
+        allowed[kind] = {int(pk) for pk in visible(user, pks)} if pks else set()  # type: ignore[misc]
+    return [hit for hit in hits if hit.kind not in checked or _pk(hit) in allowed[hit.kind]]
 
 
 def _pk(hit: SearchHit) -> int | None:

@@ -9,9 +9,14 @@ is applied here, never by the caller:
 - ``Audience.site(schema_name)``: a union's own site. The same public documents, but the union's
   own rank first (a strong boost) and the federation's shared content second.
 - ``Audience.staff(schema_name=..., user=...)``: staff search in a union's admin. Only ``staff``
-  documents of *that* union, and only those whose ``permission`` the user holds (a superuser holds
-  all; one without a permission by anyone who may use the union's admin; a user who may not use
-  the admin finds nothing). Build it in the union's schema: the user's permissions are read there.
+  documents of *that* union, and only those the user may see: whose ``permission`` the user
+  holds, whose ``roles`` include one of the user's roles or whose ``users`` name the user (a
+  superuser sees all; a document with none of these is found by anyone who may use the union's
+  admin; a user who may not use the admin finds nothing). Build it in the union's schema: the
+  user's permissions and roles are read there.
+
+Public documents carry an audience: a federation notice pushed to chosen districts is found only
+on the sites of those districts' unions (never on the portal or elsewhere).
 
 Errors: ``SearchQueryError`` (bad words: empty, over 200 characters, punctuation only; its
 ``message`` is a translated Chinese sentence and ``code`` is machine-readable) and
@@ -29,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.utils.translation import gettext
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
@@ -42,11 +47,19 @@ PER_PAGE_MAX = 50
 RESULT_WINDOW = 10_000
 
 
-class SearchQueryError(ValueError):
-    """The words cannot be searched; ``message`` says why in the user's language."""
+def _interpolate(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % params
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+
+_interpolate_lazy = lazy(_interpolate, str)
+
+
+class SearchQueryError(ValueError):
+    """The words cannot be searched; ``message`` says why (lazy: rendered in the language that
+    shows it, so the API can answer in Chinese and English)."""
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(str(message))
         self.code = code
         self.message = message
 
@@ -57,8 +70,8 @@ class SearchUnavailable(RuntimeError):
     code = "search_unavailable"
 
     @property
-    def message(self) -> str:
-        return gettext("Search is temporarily unavailable. Please try again later.")
+    def message(self) -> str | Promise:
+        return _("Search is temporarily unavailable. Please try again later.")
 
 
 #: A staff document without a permission is found by anyone who may use the union's admin.
@@ -80,6 +93,23 @@ class Audience:
     all_permissions: bool = False
     #: ``staff`` only: the user may use the union's admin at all; if not, nothing is found.
     admin_access: bool = True
+    #: ``staff`` only: the union roles (role codes) the user holds.
+    roles: frozenset[str] = frozenset()
+    #: ``staff`` only: the user's id in the union's schema.
+    user_id: int | None = None
+
+    @property
+    def grants(self) -> frozenset[str]:
+        """``staff``: the ``access`` values of the documents this user may find (see
+        ``search.indexing.access_values``); empty for anyone who may not use the admin."""
+        if self.kind != "staff" or not self.admin_access:
+            return frozenset()
+        return frozenset(
+            {"admin"}
+            | {f"perm:{permission}" for permission in self.permissions}
+            | {f"role:{role}" for role in self.roles}
+            | ({f"user:{self.user_id}"} if self.user_id is not None else set())
+        )
 
     @classmethod
     def portal(cls) -> Audience:
@@ -99,13 +129,18 @@ class Audience:
         if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return cls(kind="staff", schema_name=schema_name, admin_access=False)
         if getattr(user, "is_superuser", False):
-            return cls(kind="staff", schema_name=schema_name, all_permissions=True)
+            return cls(kind="staff", schema_name=schema_name, all_permissions=True, user_id=user.pk)
         permissions = frozenset(user.get_all_permissions())
+        # A union role is the group of that name (``tenants.cases.roles.roles_of``).
+        cached = getattr(user, "_role_codes", None)
+        roles = frozenset(cached if cached is not None else user.groups.values_list("name", flat=True))
         return cls(
             kind="staff",
             schema_name=schema_name,
             permissions=permissions,
             admin_access=ADMIN_ACCESS_PERMISSION in permissions,
+            roles=roles,
+            user_id=user.pk,
         )
 
 
@@ -254,15 +289,17 @@ def query_clean(text: str) -> str:
     Raises ``SearchQueryError`` when nothing searchable is left or the text is too long.
     """
     if text is None or not str(text).strip():
-        raise SearchQueryError("query_empty", gettext("Please enter something to search for."))
+        raise SearchQueryError("query_empty", _("Please enter something to search for."))
     cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text))).strip()
     if len(cleaned) > QUERY_MAX_LENGTH:
         raise SearchQueryError(
             "query_too_long",
-            gettext("The search text is too long: at most %(max)d characters.") % {"max": QUERY_MAX_LENGTH},
+            _interpolate_lazy(
+                _("The search text is too long: at most %(max)d characters."), {"max": QUERY_MAX_LENGTH}
+            ),
         )
     if not any(unicodedata.category(ch)[0] not in _PUNCTUATION_CATEGORIES for ch in cleaned):
         raise SearchQueryError(
-            "query_no_words", gettext("Please enter words to search for, not only punctuation or symbols.")
+            "query_no_words", _("Please enter words to search for, not only punctuation or symbols.")
         )
     return cleaned

@@ -12,17 +12,19 @@ from __future__ import annotations
 import datetime
 import html
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from elasticsearch.dsl import A, Q, Search
 
 from .documents import Visibility, alias_name
-from .indexing import PUBLIC_SCHEMA, inactive_union_schemas, union_info, union_infos
+from .indexing import AUDIENCE_DISTRICT, PUBLIC_SCHEMA, inactive_union_schemas, union_info, union_infos
 from .query import (
     DATE_RANGES,
     PER_PAGE_MAX,
@@ -47,11 +49,19 @@ TITLE_BOOST = 4
 KEYWORDS_BOOST = 2
 #: A union's own documents on its site: ranked before the federation's shared content.
 OWN_UNION_BOOST = 100
-#: Recent and upcoming items rank higher: within a month back and two ahead, then half a year.
-RECENT = {"gte": "now-30d/d", "lte": "now+60d/d"}
+#: Recent and upcoming items rank higher: within a month back and two ahead (days from today),
+#: then half a year either side.
+RECENT = (-30, 60)
 RECENT_BOOST = 1.5
-NEAR = {"gte": "now-180d/d", "lte": "now+180d/d"}
+NEAR = (-180, 180)
 NEAR_BOOST = 0.75
+#: The facets, in the order pages show them.
+FACET_GROUPS = ("kind", "district", "union", "date")
+#: How many values the one facet aggregation may return: every kind, district, union and month
+#: of the matching documents, and the days of the (at most three) months a date range splits.
+FACET_VALUES_MAX = 50_000
+#: The portal's union facet offers the unions with the most results.
+UNION_FACET_SIZE = 30
 SNIPPET_LENGTH = 80
 HIGHLIGHT = {
     "encoder": "html",
@@ -71,62 +81,91 @@ class Scope:
 
     visibility: Visibility
     filters: list[Any]
+    #: Documents never found (``must_not``): evaluated only for the few documents they match,
+    #: where a filter is evaluated for every matching document on the embedded engine.
+    exclude: list[Any]
     routing: str | None
     own_schema: str | None
 
 
 def audience_scope(audience: Audience) -> Scope:
-    """The mandatory filters of ``audience``: applied here, never by the caller."""
+    """The mandatory filters of ``audience``: applied here, never by the caller.
+
+    Public documents carry an ``audience``: ``all``, or ``district:<code>`` for each district a
+    federation notice was pushed to. The portal leaves out every document addressed to
+    districts; a union's site those addressed to districts other than its own. Written as
+    exclusions (``must_not``), which the embedded engine evaluates for the few documents they
+    match, where a ``term`` filter on ``all`` costs as much as the text query itself; a
+    document indexed before audiences existed counts as addressed to everyone, as it was.
+
+    Staff documents carry ``access`` (who may find them): the user's grants filter them.
+    """
     inactive = sorted(inactive_union_schemas())
-    excluded = [Q("terms", union_schema=inactive)] if inactive else []
+    excluded: list[Any] = [Q("terms", union_schema=inactive)] if inactive else []
+    to_districts = Q("prefix", audience=AUDIENCE_DISTRICT)
     if audience.kind == "portal":
-        return Scope("public", [Q("bool", must_not=excluded)] if excluded else [], None, None)
+        return Scope("public", [], [*excluded, to_districts], None, None)
     schema = audience.schema_name
     if not schema:
         raise ValueError(f"a {audience.kind} audience needs its union's schema")
     if audience.kind == "site":
-        union_filter = Q("terms", union_schema=sorted({schema, PUBLIC_SCHEMA}))
-        filters = [union_filter] + ([Q("bool", must_not=excluded)] if excluded else [])
-        return Scope("public", filters, f"{schema},{PUBLIC_SCHEMA}", schema)
+        info = union_info(schema)
+        own = f"{AUDIENCE_DISTRICT}{info.district_code}" if info and info.district_code else ""
+        elsewhere = (
+            Q("bool", filter=[to_districts], must_not=[Q("term", audience=own)]) if own else to_districts
+        )
+        filters = [Q("terms", union_schema=sorted({schema, PUBLIC_SCHEMA}))]
+        return Scope("public", filters, [*excluded, elsewhere], f"{schema},{PUBLIC_SCHEMA}", schema)
     if audience.kind == "staff":
         filters = [Q("term", union_schema=schema)]
         if schema in inactive or not audience.admin_access:
             filters.append(Q("bool", must_not=[Q("match_all")]))
-        if not audience.all_permissions:
-            allowed = [Q("bool", must_not=[Q("exists", field="permission")]), Q("term", permission="")]
+        elif not audience.all_permissions:
+            # A document indexed before access lists existed follows its permission until the
+            # next reindex (none: anyone in the admin).
+            legacy = [Q("bool", must_not=[Q("exists", field="permission")]), Q("term", permission="")]
             if audience.permissions:
-                allowed.append(Q("terms", permission=sorted(audience.permissions)))
+                legacy.append(Q("terms", permission=sorted(audience.permissions)))
+            allowed = [
+                Q("terms", access=sorted(audience.grants)),
+                Q("bool", must_not=[Q("exists", field="access")], should=legacy, minimum_should_match=1),
+            ]
             filters.append(Q("bool", should=allowed, minimum_should_match=1))
-        return Scope("staff", filters, schema, schema)
+        return Scope("staff", filters, [], schema, schema)
     raise ValueError(f"unknown audience {audience.kind!r}")
 
 
-def text_query(text: str) -> Any:
-    """Titles weigh most, then keywords, then the body; an exact phrase in the title and a
-    title that starts with the words rank higher still."""
-    return Q(
-        "bool",
-        must=[
-            Q(
-                "multi_match",
-                query=text,
-                fields=[f"title^{TITLE_BOOST}", f"keywords^{KEYWORDS_BOOST}", "body"],
-                # The words may sit in different fields (an author in the keywords, a title in the
-                # title): cross_fields counts them over the fields together.
-                type="cross_fields",
-                minimum_should_match="2<75%",
-            )
-        ],
-        should=[
-            Q("match_phrase", title={"query": text, "boost": TITLE_BOOST}),
-            Q("match", **{"title.prefix": {"query": text, "boost": 2}}),
-        ],
+def text_query(text: str) -> tuple[list[Any], list[Any]]:
+    """(must, should): titles weigh most, then keywords, then the body; an exact phrase in the
+    title ranks higher still.
+
+    Every clause is evaluated for every matching document on the embedded engine, so only what
+    changes the ranking is here: the edge-ngram ``title.prefix`` is for suggestions while typing
+    (``suggest_body``), not for results.
+    """
+    words = Q(
+        "multi_match",
+        query=text,
+        fields=[f"title^{TITLE_BOOST}", f"keywords^{KEYWORDS_BOOST}", "body"],
+        # The words may sit in different fields (an author in the keywords, a title in the
+        # title): cross_fields counts them over the fields together.
+        type="cross_fields",
+        minimum_should_match="2<75%",
     )
+    return [words], [Q("match_phrase", title={"query": text, "boost": TITLE_BOOST})]
 
 
-def ranked(query: Any, scope: Scope, *, dates: bool = True) -> Any:
-    """Add the ranking boosts to ``query``: recent and upcoming items, and on a union's site the
-    union's own documents (by so much that they come first).
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _day(offset: int, today: datetime.date | None = None) -> str:
+    return ((today or _today()) + datetime.timedelta(days=offset)).isoformat()
+
+
+def boosts(scope: Scope, *, dates: bool = True) -> list[Any]:
+    """The ranking boosts: recent and upcoming items, and on a union's site the union's own
+    documents (by so much that they come first).
 
     Boosts are ``should`` clauses rather than a ``function_score`` decay: a decay is computed
     for every matching document and made the embedded engine's queries ten times slower; a
@@ -134,13 +173,23 @@ def ranked(query: Any, scope: Scope, *, dates: bool = True) -> Any:
     """
     should: list[Any] = []
     if dates:
+        today = _today()
         should += [
-            Q("range", date={**RECENT, "boost": RECENT_BOOST}),
-            Q("range", date={**NEAR, "boost": NEAR_BOOST}),
+            Q(
+                "range",
+                date={"gte": _day(RECENT[0], today), "lte": _day(RECENT[1], today), "boost": RECENT_BOOST},
+            ),
+            Q("range", date={"gte": _day(NEAR[0], today), "lte": _day(NEAR[1], today), "boost": NEAR_BOOST}),
         ]
     if scope.visibility == "public" and scope.own_schema:
         should.append(Q("term", union_schema={"value": scope.own_schema, "boost": OWN_UNION_BOOST}))
-    return Q("bool", must=[query], should=should)
+    return should
+
+
+def scoped(must: list[Any], should: list[Any], scope: Scope) -> Any:
+    """One flat ``bool``: what must match, what ranks higher (its scores add up, as nested
+    ``bool``s' would, for less work per document), and the scope's filters and exclusions."""
+    return Q("bool", must=must, should=should, filter=scope.filters, must_not=scope.exclude)
 
 
 @dataclass(frozen=True)
@@ -154,15 +203,17 @@ class Selection:
     date_from: datetime.date | None
     date_to: datetime.date | None
 
-    def filters(self, *, skip: str = "") -> list[Any]:
+    def group_filters(self, group: str) -> list[Any]:
+        """The filters this selection puts on the facet ``group`` (``kind``, ``district``,
+        ``union`` or ``date``)."""
         found: list[Any] = []
-        if self.kinds and skip != "kind":
+        if group == "kind" and self.kinds:
             found.append(Q("terms", kind=list(self.kinds)))
-        if self.district and skip != "district":
+        elif group == "district" and self.district:
             found.append(Q("term", district_code=self.district))
-        if self.union and skip != "union":
+        elif group == "union" and self.union:
             found.append(Q("term", union_schema=self.union))
-        if skip != "date":
+        elif group == "date":
             if self.date_range:
                 found.append(Q("range", date=date_range_bounds(self.date_range)))
             if self.date_from or self.date_to:
@@ -174,15 +225,42 @@ class Selection:
                 found.append(Q("range", date=bounds))
         return found
 
+    def filters(self, *, skip: str = "") -> list[Any]:
+        return [f for group in FACET_GROUPS if group != skip for f in self.group_filters(group)]
 
-def date_range_bounds(key: str) -> dict[str, str]:
+    @property
+    def chosen_groups(self) -> tuple[str, ...]:
+        return tuple(group for group in FACET_GROUPS if self.group_filters(group))
+
+
+def date_range_bounds(key: str, today: datetime.date | None = None) -> dict[str, str]:
+    """The ``range`` bounds of the date facet value ``key``: whole days, in the site's time zone."""
     _label, start, end = DATE_RANGES[key]
     bounds: dict[str, str] = {}
     if start is not None:
-        bounds["gte"] = f"now{start:+d}d/d" if start else "now/d"
+        bounds["gte"] = _day(start, today)
     if end is not None:
-        bounds["lt"] = f"now{end:+d}d/d" if end else "now/d"
+        bounds["lt"] = _day(end, today)
     return bounds
+
+
+def date_range_of(day: datetime.date, today: datetime.date) -> str | None:
+    """The date facet value ``day`` falls in (the same bounds as ``date_range_bounds``)."""
+    for key, (_label, start, end) in DATE_RANGES.items():
+        if start is not None and day < today + datetime.timedelta(days=start):
+            continue
+        if end is not None and day >= today + datetime.timedelta(days=end):
+            continue
+        return key
+    return None
+
+
+def date_split_months(today: datetime.date) -> list[str]:
+    """The months (``YYYY-MM``) inside which one date range ends and another starts: their
+    documents are counted by day, every other month's as a whole."""
+    edges = {today + datetime.timedelta(days=edge) for _l, start, end in DATE_RANGES.values()
+             for edge in (start, end) if edge is not None}  # fmt: skip
+    return sorted({f"{day:%Y-%m}" for day in edges})
 
 
 def selection_check(
@@ -221,34 +299,55 @@ def selection_check(
     )
 
 
-def facet_aggregations(selection: Selection, audience: Audience) -> dict[str, Any]:
-    """One aggregation per facet, each counting under the *other* facets' choices, so a chosen
-    kind still shows how many of the other kinds there are."""
+def facet_groups(audience: Audience) -> tuple[str, ...]:
+    """The facets ``audience`` is offered: the district on public searches, the union on the
+    portal only."""
+    return tuple(
+        group for group in FACET_GROUPS
+        if (group != "district" or audience.kind != "staff") and (group != "union" or audience.kind == "portal")
+    )  # fmt: skip
+
+
+def facet_include(groups: tuple[str, ...], today: datetime.date) -> str:
+    """The ``facets`` values one aggregation returns for ``groups``: a regular expression."""
+    prefixes = [group for group in groups if group != "date"] + (["month"] if "date" in groups else [])
+    pattern = "(" + "|".join(prefixes) + "):.+"
+    if "date" in groups:
+        pattern += "|day:(" + "|".join(date_split_months(today)) + ")-.+"
+    return pattern
+
+
+def facet_aggregations(selection: Selection, audience: Audience, today: datetime.date) -> dict[str, Any]:
+    """The facets' counts, as few aggregations as the choices allow.
+
+    Every facet value of a document sits in its one ``facets`` field, so one ``terms``
+    aggregation counts them all: the embedded engine pays for each aggregation over every
+    matching document (four separate aggregations made a broad query four times slower than
+    none). The date facet's ranges move with today, so documents are counted by month, and by
+    day in the months a range boundary splits (``date_split_months``).
+
+    A chosen value filters the hits (``post_filter``) while each facet still counts under the
+    *other* facets' choices: each chosen facet gets an aggregation of its own under the others'
+    filters, and the facets not chosen share one under all the choices. Nothing chosen (most
+    searches): one aggregation.
+    """
+    groups = facet_groups(audience)
+    chosen = [group for group in selection.chosen_groups if group in groups]
+    passes: list[tuple[str, tuple[str, ...], list[Any]]] = []
+    rest = tuple(group for group in groups if group not in chosen)
+    if rest:
+        passes.append(("facets", rest, selection.filters()))
+    for group in chosen:
+        passes.append((f"facets_{group}", (group,), selection.filters(skip=group)))
     aggs: dict[str, Any] = {}
-
-    def within(name: str, inner: Any) -> Any:
-        others = selection.filters(skip=name)
-        if not others:
-            return inner  # nothing else chosen: count over the whole result (cheaper)
-        agg = A("filter", Q("bool", filter=others))
-        agg.bucket("v", inner)
-        return agg
-
-    aggs["kind"] = within("kind", A("terms", field="kind", size=50))
-    if audience.kind != "staff":
-        aggs["district"] = within("district", A("terms", field="district_code", size=50))
-    if audience.kind == "portal":
-        aggs["union"] = within("union", A("terms", field="union_schema", size=30))
-    ranges = []
-    for key in DATE_RANGES:
-        bounds = date_range_bounds(key)
-        entry = {"key": key}
-        if "gte" in bounds:
-            entry["from"] = bounds["gte"]
-        if "lt" in bounds:
-            entry["to"] = bounds["lt"]
-        ranges.append(entry)
-    aggs["date"] = within("date", A("date_range", field="date", ranges=ranges))
+    for name, included, filters in passes:
+        terms = A("terms", field="facets", size=FACET_VALUES_MAX, include=facet_include(included, today))
+        if filters:
+            agg = A("filter", Q("bool", filter=filters))
+            agg.bucket("v", terms)
+            aggs[name] = agg
+        else:
+            aggs[name] = terms
     return aggs
 
 
@@ -257,11 +356,12 @@ def search_body(
 ) -> tuple[Visibility, str | None, dict[str, Any]]:
     """(visibility, routing, request body) for a results page."""
     scope = audience_scope(audience)
-    search = Search().query(ranked(Q("bool", must=[text_query(text)], filter=scope.filters), scope))
+    must, should = text_query(text)
+    search = Search().query(scoped(must, should + boosts(scope), scope))
     chosen = selection.filters()
     if chosen:
         search = search.post_filter(Q("bool", filter=chosen))
-    for name, agg in facet_aggregations(selection, audience).items():
+    for name, agg in facet_aggregations(selection, audience, _today()).items():
         search.aggs[name] = agg
     search = search.extra(from_=start, size=size, track_total_hits=True)
     search = search.source(
@@ -282,21 +382,50 @@ def search_body(
     return scope.visibility, scope.routing, body
 
 
-def correction_body(text: str) -> dict[str, Any]:
-    """Ask the term suggester for each word of ``text`` missing from the titles."""
-    return {
+def count_body(*, text: str, scope: Scope, selection: Selection, at_least: int) -> dict[str, Any]:
+    """Whether ``text`` finds at least ``at_least`` documents for the scope and choices: no
+    scores, no page, no facets."""
+    must, _should = text_query(text)
+    body: dict[str, Any] = {
         "size": 0,
-        "suggest": {
-            "text": text,
-            "fix": {
-                "term": {
-                    "field": "title",
-                    "min_word_length": 2,
-                    "prefix_length": 0,
-                    "suggest_mode": "missing",
-                    "size": 1,
-                }
-            },
+        "track_total_hits": max(1, at_least),
+        "query": scoped(must, [], scope).to_dict(),
+    }
+    chosen = selection.filters()
+    if chosen:
+        body["post_filter"] = Q("bool", filter=chosen).to_dict()
+    return body
+
+
+#: "Did you mean": how many of the audience's closest titles to read corrections from.
+CORRECTION_HITS = 10
+CORRECTION_TAG = "\x02"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def correction_body(text: str, scope: Scope) -> dict[str, Any]:
+    """The audience's titles closest to ``text``: each word (CJK bigram) may differ by one edit,
+    its first letter kept, and the highlighter marks the words that matched.
+
+    A fuzzy query with a fixed first letter only looks at the words starting with it; the term
+    suggester compares every word of the index and cost as much as a broad faceted query on the
+    embedded engine. Only this audience's documents are read, so a correction never reveals
+    another union's words.
+    """
+    query = Q(
+        "bool",
+        must=[Q("match", title={"query": text, "fuzziness": 1, "prefix_length": 1, "max_expansions": 20})],
+        filter=scope.filters,
+        must_not=scope.exclude,
+    )
+    return {
+        "size": CORRECTION_HITS,
+        "query": query.to_dict(),
+        "_source": False,
+        "highlight": {
+            "pre_tags": [CORRECTION_TAG],
+            "post_tags": [CORRECTION_TAG],
+            "fields": {"title": {"number_of_fragments": 0}},
         },
     }
 
@@ -320,35 +449,55 @@ def _send(visibility: Visibility, routing: str | None, body: dict[str, Any]) -> 
     return dict(response.body)
 
 
-def correction(text: str, suggest: dict[str, Any]) -> str:
-    """The words with each misspelt bigram replaced by the engine's suggestion ("" if none).
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
 
-    The term suggester answers per token: CJK bigrams overlap, so a character is replaced only
-    when every suggestion covering it agrees.
+
+def correction(text: str, answer: dict[str, Any]) -> str:
+    """``text`` with each word replaced by the closest marked passage of the titles found by
+    ``correction_body`` ("" when nothing is close or nothing would change).
+
+    A word of up to four letters may be one edit away, a longer one two; the closest passage,
+    then the one that comes up most often, then the one in the better-ranked title wins.
     """
-    chars = list(text)
-    changed: dict[int, str] = {}
-    conflict: set[int] = set()
-    for entry in suggest.get("fix", []):
-        options = entry.get("options") or []
-        if not options:
-            continue
-        offset, length, option = entry["offset"], entry["length"], options[0]["text"]
-        if len(option) != length or offset + length > len(chars):
-            continue
-        for i, ch in enumerate(option):
-            position = offset + i
-            if chars[position].lower() == ch:
-                continue
-            if position in changed and changed[position] != ch:
-                conflict.add(position)
-            changed[position] = ch
-    if not changed or conflict:
+    spans: list[str] = []
+    for raw in answer.get("hits", {}).get("hits", []):
+        for fragment in raw.get("highlight", {}).get("title", []):
+            spans += [part for i, part in enumerate(fragment.split(CORRECTION_TAG)) if i % 2 and part.strip()]
+    if not spans:
         return ""
-    for position, ch in changed.items():
-        chars[position] = ch
-    fixed = "".join(chars)
-    return fixed if fixed.lower() != text.lower() else ""
+    words = text.split(" ")
+    fixed = []
+    for word in words:
+        limit = 1 if len(word) <= 4 else 2
+        found: dict[str, tuple[int, int, int]] = {}  # candidate -> (distance, -count, first seen)
+        # Chinese words are corrected letter for letter (a missing or extra character is not a
+        # typo but another word); others may also gain or lose letters.
+        sizes = [len(word)] if _CJK.search(word) else range(max(1, len(word) - limit), len(word) + limit + 1)
+        for order, span in enumerate(spans):
+            for size in sizes:
+                for start in range(0, len(span) - size + 1):
+                    candidate = span[start : start + size]
+                    distance = _distance(word.lower(), candidate.lower(), limit)
+                    if distance > limit:
+                        continue
+                    best = found.get(candidate)
+                    found[candidate] = (distance, best[1] - 1, best[2]) if best else (distance, -1, order)
+        choice = min(found.items(), key=lambda item: item[1])[0] if found else word
+        fixed.append(choice)
+    suggestion = " ".join(fixed)
+    return suggestion if suggestion.lower() != text.lower() else ""
 
 
 def _iso_date(value: Any) -> datetime.date | None:
@@ -384,10 +533,6 @@ def hit_read(raw: dict[str, Any]) -> SearchHit:
     )
 
 
-def _buckets(aggregation: dict[str, Any]) -> list[dict[str, Any]]:
-    return aggregation.get("v", aggregation).get("buckets", [])
-
-
 _district_names: list[tuple[float, dict[str, str]]] = []
 
 
@@ -403,44 +548,73 @@ def district_names() -> dict[str, str]:
     return names
 
 
-def facets_read(aggregations: dict[str, Any], selection: Selection) -> list[Facet]:
-    facets: list[Facet] = []
-    if "kind" in aggregations:
-        buckets = []
-        for b in _buckets(aggregations["kind"]):
-            registered = source_for_kind(b["key"])
-            label = str(registered.label) if registered else b["key"]
-            buckets.append(FacetBucket(b["key"], label, b["doc_count"], b["key"] in selection.kinds))
-        facets.append(Facet("kind", gettext("Type"), buckets))
-    for name, label, chosen in (
-        ("district", gettext("District"), selection.district),
-        ("union", gettext("Union"), selection.union),
-    ):
-        if name not in aggregations:
+def facet_counts(aggregations: dict[str, Any], today: datetime.date) -> dict[str, dict[str, int]]:
+    """``{group: {value: count}}`` from the ``facets`` aggregations (see ``facet_aggregations``)."""
+    counts: dict[str, dict[str, int]] = {group: {} for group in FACET_GROUPS}
+    split = set(date_split_months(today))
+    for name, aggregation in aggregations.items():
+        if name != "facets" and not name.startswith("facets_"):
             continue
-        raw = [b for b in _buckets(aggregations[name]) if b["key"]]
-        if name == "district":
-            names = district_names()
-        else:
-            names = {
-                schema: info.name for schema, info in union_infos([b["key"] for b in raw]).items() if info
-            }
+        for bucket in aggregation.get("v", aggregation).get("buckets", []):
+            prefix, _sep, value = str(bucket.get("key", "")).partition(":")
+            count = int(bucket.get("doc_count", 0))
+            if not value or not count:
+                continue
+            day: datetime.date | None = None
+            if prefix in ("kind", "district", "union"):
+                counts[prefix][value] = counts[prefix].get(value, 0) + count
+                continue
+            if prefix == "month" and value not in split:
+                day = _iso_date(f"{value}-01")
+            elif prefix == "day" and value[:7] in split:
+                day = _iso_date(value)
+            key = date_range_of(day, today) if day else None
+            if key:
+                counts["date"][key] = counts["date"].get(key, 0) + count
+    return counts
+
+
+def facets_read(aggregations: dict[str, Any], selection: Selection, audience: Audience) -> list[Facet]:
+    counts = facet_counts(aggregations, _today())
+    groups = facet_groups(audience)
+    facets: list[Facet] = []
+    if "kind" in groups:
+        buckets = []
+        for value, count in _ranked(counts["kind"]):
+            registered = source_for_kind(value)
+            label = str(registered.label) if registered else value
+            buckets.append(FacetBucket(value, label, count, value in selection.kinds))
+        facets.append(Facet("kind", gettext("Type"), buckets))
+    if "district" in groups:
+        names = district_names()
         buckets = [
-            FacetBucket(b["key"], names.get(b["key"], b["key"]), b["doc_count"], b["key"] == chosen)
-            for b in raw
+            FacetBucket(value, names.get(value, value), count, value == selection.district)
+            for value, count in _ranked(counts["district"])[:50]
         ]
-        facets.append(Facet(name, label, buckets))
-    if "date" in aggregations:
+        facets.append(Facet("district", gettext("District"), buckets))
+    if "union" in groups:
+        top = _ranked(counts["union"])[:UNION_FACET_SIZE]
+        infos = union_infos([value for value, _count in top])
         buckets = [
             FacetBucket(
-                b["key"], str(DATE_RANGES[b["key"]][0]), b["doc_count"], b["key"] == selection.date_range
+                value, info.name if (info := infos.get(value)) else value, count, value == selection.union
             )
-            for b in _buckets(aggregations["date"])
-            if b["key"] in DATE_RANGES and b["doc_count"]
+            for value, count in top
         ]
-        buckets.sort(key=lambda b: list(DATE_RANGES).index(b.value))
+        facets.append(Facet("union", gettext("Union"), buckets))
+    if "date" in groups:
+        buckets = [
+            FacetBucket(key, str(DATE_RANGES[key][0]), counts["date"][key], key == selection.date_range)
+            for key in DATE_RANGES
+            if counts["date"].get(key)
+        ]
         facets.append(Facet("date", gettext("Date"), buckets))
     return [f for f in facets if f.buckets]
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Most documents first, then by value (a stable order for equal counts)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def run(
@@ -489,17 +663,12 @@ def run(
     hits = [hit_read(raw) for raw in answer.get("hits", {}).get("hits", [])]
     suggestion = ""
     if total < 3:
-        # Few or no hits: "did you mean". Only a correction that finds something for this
-        # audience is offered (the suggester's words come from every union's titles).
-        candidate = correction(
-            cleaned, _send(visibility, routing, correction_body(cleaned)).get("suggest", {})
-        )
+        # Few or no hits: "did you mean", from this audience's own titles; offered only when the
+        # corrected words find at least as much.
+        scope = audience_scope(audience)
+        candidate = correction(cleaned, _send(visibility, routing, correction_body(cleaned, scope)))
         if candidate:
-            _v, _r, check = search_body(
-                text=candidate, audience=audience, selection=selection, start=0, size=0
-            )
-            check.pop("aggs", None)
-            check.pop("highlight", None)
+            check = count_body(text=candidate, scope=scope, selection=selection, at_least=total)
             found = int(_send(visibility, routing, check).get("hits", {}).get("total", {}).get("value", 0))
             if found and found >= total:
                 suggestion = candidate
@@ -509,7 +678,7 @@ def run(
         total=total,
         page=page,
         per_page=per_page,
-        facets=facets_read(answer.get("aggregations", {}), selection),
+        facets=facets_read(answer.get("aggregations", {}), selection, audience),
         suggestion=suggestion,
         took_ms=int((time.monotonic() - started) * 1000),
     )
@@ -528,7 +697,7 @@ def suggest_body(
         minimum_should_match=1,
     )
     # Completions rank by how much of the title the prefix covers (a short title first), not by date.
-    search = Search().query(ranked(Q("bool", must=[matches], filter=scope.filters), scope, dates=False))
+    search = Search().query(scoped([matches], boosts(scope, dates=False), scope))
     search = search.extra(size=limit * 2).source(["kind", "title", "url", "union_name"])
     return scope.visibility, scope.routing, search.to_dict()
 

@@ -28,7 +28,9 @@ Visibility:
   site (the union's own first, the federation's shared content second).
 - ``staff``: a union's own records (cases, files, archives) for its staff search in the admin.
   Always filtered to the searching user's own union by the query builder, and to the records
-  whose ``permission`` the user holds. Sensitive fields (counselling notes, hardship and health
+  the user may see: those whose ``permission`` the user holds, whose ``roles`` include one of
+  the user's roles, or whose ``users`` name the user (a document with none of the three is
+  found by anyone who may use the union's admin). Sensitive fields (counselling notes, hardship and health
   details, dispute claims, anything ``tenants.privacy`` encrypts) are never put in a document.
 """
 
@@ -58,6 +60,15 @@ class SearchDocument:
     keywords: tuple[str, ...] = ()
     #: Staff documents only: the permission (``app_label.codename``) a user needs to find it.
     permission: str = ""
+    #: Staff documents only: the union roles (role codes, the group names) whose holders may find
+    #: it, whatever their permissions.
+    roles: tuple[str, ...] = ()
+    #: Staff documents only: users (their ids in the union's schema) who may find it whatever
+    #: their role: a restricted case's assignee, the officers named on a hardship file.
+    users: tuple[int, ...] = ()
+    #: Public documents only: the codes of the districts whose unions' sites may show it; empty
+    #: for everyone (a federation notice pushed to chosen districts names them here).
+    districts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,9 @@ class SearchSource:
     schema: Literal["union", "public"] = "union"
     #: Extra models whose save/delete should reindex a record of this kind: model -> rows affected.
     depends_on: dict[type[models.Model], Callable[[Any], Any]] = field(default_factory=dict)
+    #: Staff sources: ``visible(user, pks)`` -> the pks ``user`` may open *now*, checked again
+    #: against the database before a found record is shown (the index may lag a change).
+    visible: Callable[[Any, list[Any]], set[Any]] | None = None
 
 
 _sources: dict[str, SearchSource] = {}

@@ -3,7 +3,8 @@
 ``post_save``/``post_delete`` of every model (one receiver, looked up per model class) collect
 the (kind, pk) pairs a transaction touched, per schema; after the commit one task per schema
 (``search_documents_sync``) indexes them, in that schema. A rolled-back transaction queues
-nothing: ``transaction.on_commit`` drops the batch's callback with it. A union's suspension, archiving, reinstatement or deletion (``Union`` saved or deleted,
+nothing: ``transaction.on_commit`` drops the batch's callback with it. A many-to-many change
+(``m2m_changed``) counts as a save of the records it relates. A union's suspension, archiving, reinstatement or deletion (``Union`` saved or deleted,
 as ``registry.services.union_set_status`` does) removes or restores all its documents.
 """
 
@@ -126,6 +127,27 @@ def record_deleted(sender: type[models.Model], instance: models.Model, **kwargs:
     _changed(instance, **kwargs)
 
 
+def relation_changed(
+    sender: Any,
+    instance: models.Model,
+    action: str = "",
+    reverse: bool = False,
+    model: type[models.Model] | None = None,
+    pk_set: set[Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A many-to-many relation changed (``.add``/``.set``/``.remove``/``.clear`` fire no
+    ``post_save``): the records on the side that has sources are indexed again (a federation
+    notice's districts, the officers named on a hardship file)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if sources_for_model(type(instance)):
+        _changed(instance)
+    if model is not None and pk_set and sources_for_model(model):
+        for row in model._default_manager.filter(pk__in=pk_set):
+            _changed(row)
+
+
 _UNION_FACTS = ("status", "name", "district_id", "street_id")
 
 
@@ -191,12 +213,13 @@ def union_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def signals_connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from tenants.registry.models import Union
 
     post_save.connect(record_saved, dispatch_uid="search_record_saved")
     post_delete.connect(record_deleted, dispatch_uid="search_record_deleted")
+    m2m_changed.connect(relation_changed, dispatch_uid="search_relation_changed")
     pre_save.connect(union_saving, sender=Union, dispatch_uid="search_union_saving")
     post_save.connect(union_saved, sender=Union, dispatch_uid="search_union_saved")
     post_delete.connect(union_deleted, sender=Union, dispatch_uid="search_union_deleted")

@@ -1,10 +1,12 @@
 """Federation notices in search (通知公告、政策文件): the federation's shared content, found on
 the portal and, after the union's own content, on every union's site.
 
-Only notices addressed to every union and not withdrawn are documents. A notice addressed to
-some districts is readable only on those districts' union sites, and a search document carries
-no audience, so such a notice would be found where its page answers 404: it is left out until
-the search layer can filter public documents by district. Withdrawing a notice removes it.
+Every published notice that is not withdrawn is a document. Its audience is where it was
+pushed: a notice to every union is found on the portal and on every union's site; a notice to
+chosen districts carries their codes (``SearchDocument.districts``) and is found only on the
+sites of those districts' unions, where its page answers (never on the portal, nor on another
+district's union site). Withdrawing a notice removes it; changing its districts indexes it again
+(``m2m_changed``).
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ from .models import FederationNotice
 
 
 def notice_document(notice: FederationNotice) -> SearchDocument | None:
-    if notice.withdrawn_at is not None or not notice.to_all:
+    if notice.withdrawn_at is not None:
         return None
+    districts: tuple[str, ...] = ()
+    if not notice.to_all:
+        districts = tuple(sorted(notice.districts.values_list("code", flat=True)))
+        if not districts:
+            return None  # addressed to nobody
     return SearchDocument(
         title=notice.title,
         body=" ".join(notice.body.split()),
         url=f"/notices/{notice.pk}/",
         date=timezone.localdate(notice.published_at),
         keywords=tuple(filter(None, [label(notice.get_kind_display()), notice.attachment_name])),
+        districts=districts,
     )
 
 
 source_register(SearchSource(
     kind="federation_notice", label=_("Federation notices"), model=FederationNotice, visibility="public",
     document=notice_document, schema="public",
-    queryset=lambda: FederationNotice.objects.filter(withdrawn_at__isnull=True, to_all=True),
+    queryset=lambda: FederationNotice.objects.filter(withdrawn_at__isnull=True),
 ))  # fmt: skip

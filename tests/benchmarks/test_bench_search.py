@@ -1,6 +1,6 @@
 """Search benchmark (1): indexing through the platform's pipeline beside a raw bulk load, and
 the p95 of ``search_run`` (facets, highlighting, "did you mean") beside the same request body
-sent straight to the engine.
+sent straight to the engine, word by word in turn.
 
 The corpus: 10,000 documents (100,000 where ``ELASTICSEARCH_URL`` points at a real cluster) of
 Chinese text made from the demo generator's vocabulary (activities, books, groups, courses,
@@ -181,27 +181,35 @@ def test_search_indexing_and_query_speed(search_index, bench_source, union_a):  
     audience = Audience.portal()
     for word in words[:10]:  # warm up
         search_run(text=word, audience=audience)
+    selection = selection_check(
+        audience=audience, visibility="public", kinds=(), district=None, union=None,
+        date_range=None, date_from=None, date_to=None,
+    )  # fmt: skip
+    # Each word through the platform and, right after, its request body straight to the engine:
+    # the machine is shared, and a burst of other work then weighs on both alike rather than on
+    # whichever ran during it.
     platform_ms: list[float] = []
+    raw_ms: list[float] = []
     totals = 0
     for word in words:
         started = time.perf_counter()
         found = search_run(text=word, audience=audience)
         platform_ms.append((time.perf_counter() - started) * 1000)
         totals += found.total
-    assert totals > QUERIES  # the queries find things: facets and highlighting do real work
-    raw_ms: list[float] = []
-    selection = selection_check(
-        audience=audience, visibility="public", kinds=(), district=None, union=None,
-        date_range=None, date_from=None, date_to=None,
-    )  # fmt: skip
-    for word in words:
         _v, _r, body = search_body(text=word, audience=audience, selection=selection, start=0, size=10)
         started = time.perf_counter()
         client.search(index=alias_name("public"), body=body)
         raw_ms.append((time.perf_counter() - started) * 1000)
+    assert totals > QUERIES  # the queries find things: facets and highlighting do real work
     p95 = percentile(platform_ms, 95)
     raw_p95 = percentile(raw_ms, 95)
     bench_line(
         f"search_query_p95_{DOCUMENTS}", p95, "ms", raw_p95,
         "p95 under 50 ms and at most 1.5x the raw query", p95 < 50 and p95 <= 1.5 * raw_p95,
     )  # fmt: skip
+    # The machine is shared: the figures mean little without the load they were measured under.
+    print(
+        f"search_query medians platform {percentile(platform_ms, 50):.1f} ms raw {percentile(raw_ms, 50):.1f} ms; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        flush=True,
+    )

@@ -148,3 +148,32 @@ def test_suggestions_while_typing(corpus, union_a):
     assert search_suggest(prefix="恒通", audience=Audience.site(union_a.schema_name)) == []
     assert search_suggest(prefix="  ", audience=Audience.portal()) == []
     assert search_suggest(prefix="！？", audience=Audience.portal()) == []
+
+
+def test_the_date_facet_is_counted_from_months_and_the_days_of_split_months():
+    """One aggregation counts every facet: whole months, and the days of the months a date
+    range's boundary falls in (today, 30 and 365 days ago), give the same counts as the ranges."""
+    from search.querybuild import date_range_bounds, date_split_months, facet_counts
+
+    today = datetime.date(2026, 11, 24)
+    assert date_split_months(today) == ["2025-11", "2026-10", "2026-11"]
+    assert date_range_bounds("month", today) == {"gte": "2026-10-25", "lt": "2026-11-24"}
+    buckets = {
+        "kind:activity": 6, "union:u_a": 6, "district:110105": 6,
+        "month:2026-12": 3,  # upcoming
+        "month:2026-11": 99, "day:2026-11-24": 1, "day:2026-11-23": 2,  # split: today upcoming, before it month
+        "month:2026-10": 99, "day:2026-10-25": 1, "day:2026-10-24": 4,  # split at today-30
+        "month:2026-09": 5,  # year
+        "month:2025-11": 99, "day:2025-11-24": 1, "day:2025-11-23": 1,  # split at today-365
+        "month:2024-01": 7, "day:2024-01-05": 50,  # older; a day of a month not split is not counted
+    }  # fmt: skip
+    aggregation = {
+        "facets": {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.items()]}
+    }
+    counts = facet_counts(aggregation, today)
+    assert counts["date"] == {"upcoming": 4, "month": 3, "year": 10, "older": 8}
+    assert (
+        counts["kind"] == {"activity": 6}
+        and counts["union"] == {"u_a": 6}
+        and counts["district"] == {"110105": 6}
+    )

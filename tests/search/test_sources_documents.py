@@ -3,7 +3,8 @@
 Given rows made through the apps' services, when their ``document`` functions are called
 directly, then published public content gives a document with its words and link, anything
 unpublished, private, withdrawn or out of date gives ``None``, staff documents carry the
-permission that matches who may see the record, and sensitive data never reaches a document.
+permission, roles and users that match who may see the record, and sensitive data never reaches
+a document.
 """
 
 from __future__ import annotations
@@ -171,11 +172,14 @@ def test_a_case_document_holds_where_it_stands_never_its_words(union_a, staff):
         assert case.reference in document.title and case.reference in document.keywords
         text = json.dumps(dataclasses.asdict(document), ensure_ascii=False, default=str)
         assert "食堂" not in text and "王小明" not in text and "胃病" not in text
-        assert document.permission == "cases.view_procedure"
+        # Found by whoever sees it in the admin: the kind's staff roles and the chairman ...
+        assert (document.roles, document.users, document.permission) == (("chairman", "officer"), (), "")
         assert document.url == f"/admin/cases/{case.pk}/"
-        Case.objects.filter(pk=case.pk).update(confidentiality="restricted")
+        # ... and once restricted, by the chairman and its assignee only.
+        Case.objects.filter(pk=case.pk).update(confidentiality="restricted", assignee=staff["officer"])
         case.refresh_from_db()
-        assert doc_of("case", case) is None
+        restricted = doc_of("case", case)
+        assert (restricted.roles, restricted.users) == (("chairman",), (staff["officer"].pk,))
 
 
 def test_archive_items_carry_the_permission_of_their_access_level(union_a, staff, media_root):
@@ -192,7 +196,7 @@ def test_archive_items_carry_the_permission_of_their_access_level(union_a, staff
         assert "张三" not in document.body and "收入" not in document.body
 
 
-def test_federation_notices_to_every_union_until_withdrawn(portal, union_a):
+def test_federation_notices_carry_their_districts_until_withdrawn(portal, union_a):
     from federation.models import District
     from syndication.services import notice_publish, notice_withdraw
     from tests.mechanisms.conftest import federation_person
@@ -205,7 +209,9 @@ def test_federation_notices_to_every_union_until_withdrawn(portal, union_a):
                               by=city)  # fmt: skip
         document = doc_of("federation_notice", everyone)
         assert document.url == f"/notices/{everyone.pk}/" and document.body == "各基层工会： 请组织报名。"
-        assert doc_of("federation_notice", some) is None
+        # A notice pushed to chosen districts carries them: only those districts' unions find it.
+        assert doc_of("federation_notice", some).districts == ("110105",)
+        assert doc_of("federation_notice", everyone).districts == ()
         everyone = notice_withdraw(notice=everyone, by=city)
         assert doc_of("federation_notice", everyone) is None
 
