@@ -13,6 +13,7 @@ class FederationConfig(AppConfig):
         from .city_calendar import city_activity_list, city_activity_unlist
         from .facts import fact_reaction_register, facts_receive, union_member_count_sync
         from .facts_admin import facts_collector_register
+        from .sidebar import sidebar_cache_install
 
         # Every union event becomes a fact; some also update the federation's own records.
         fact_sink_register(facts_receive)
@@ -20,3 +21,4 @@ class FederationConfig(AppConfig):
         handler_register("activity.listed", city_activity_list)
         handler_register("activity.unlisted", city_activity_unlist)
         facts_collector_register()
+        sidebar_cache_install()  # the portal admin's sidebar, cached per user

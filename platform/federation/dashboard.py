@@ -39,9 +39,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
 
-from .models import District, Fact, FactMonth, FederationRole, Street
+from .models import TREND_COLUMNS, District, Fact, FactMonth, FactTrend, FactYear, FederationRole, Street
 from .roles import federation_roles
-from .rollup import period_split
+from .rollup import months_split, period_split
 
 SMALL_GROUP = 5
 SUPPRESSED = "<5"
@@ -213,7 +213,17 @@ class Scope:
 
     def months(self) -> QuerySet[FactMonth]:
         """The scope's monthly rollup rows (``rollup``), placed like ``facts``."""
-        rows = FactMonth.objects.all()
+        return self._placed(FactMonth.objects.all())
+
+    def years(self) -> QuerySet[FactYear]:
+        """The scope's yearly rollup rows, placed like ``facts``."""
+        return self._placed(FactYear.objects.all())
+
+    def trends(self) -> QuerySet[FactTrend]:
+        """The scope's rows of monthly counts by year (the trend's), placed like ``facts``."""
+        return self._placed(FactTrend.objects.all())
+
+    def _placed(self, rows):
         if self.union is not None:
             return rows.filter(union_id=self.union.pk)
         if self.street is not None:
@@ -280,27 +290,36 @@ class Period:
         where: Q | None = None,
     ) -> list[dict[str, Any]]:
         """The scope's figures in the period grouped by ``group`` and fact name (and the
-        payload's kind), of the rows ``where`` selects: whole months from the rollup, a custom
-        period's partial months from the facts. Rows hold each metric's aggregate under its
-        ``alias``; ``metric_values`` sums them."""
+        payload's kind), of the rows ``where`` selects: whole years from the yearly rollup,
+        whole months from the monthly one, a custom period's partial months from the facts.
+        Rows hold each metric's aggregate under its ``alias``; ``metric_values`` sums them."""
         where = where or Q()
         names = sorted({name for metric in metrics for name in metric.names})
         aliases = sorted({metric.alias for metric in metrics})
-        split = period_split(self.start, self.end, today=timezone.localdate())
+        today = timezone.localdate()
+        split = period_split(self.start, self.end, today=today)
         rows: list[dict[str, Any]] = []
         if split.months is not None:
-            first, stop = split.months
+            years, months = months_split(*split.months, today=today)
+            counted: list[QuerySet[Any]] = []
+            if years:
+                counted.append(scope.years().filter(year__in=years))
+            if months:
+                spans = Q()
+                for first, stop in months:
+                    spans |= Q(month__gte=first, month__lt=stop)
+                counted.append(scope.months().filter(spans))
             fields = (*group, "name", *(("kind",) if kind else ()))
-            for row in (
-                scope.months()
-                .filter(where, month__gte=first, month__lt=stop, name__in=names)
-                .values(*fields)
-                .annotate(**{alias: Sum(alias) for alias in aliases})
-                .order_by()
-            ):
-                if kind:
-                    row["kind"] = row["kind"] or None
-                rows.append(row)
+            for rollup in counted:
+                for row in (
+                    rollup.filter(where, name__in=names)
+                    .values(*fields)
+                    .annotate(**{alias: Sum(alias) for alias in aliases})
+                    .order_by()
+                ):
+                    if kind:
+                        row["kind"] = row["kind"] or None
+                    rows.append(row)
         for start, end in split.days:
             days = Q(occurred_at__gte=_aware(start), occurred_at__lt=_aware(end))
             facts = scope.facts().filter(where, days, name__in=names)
@@ -844,22 +863,23 @@ TREND = (
 
 
 def trend_table(scope: Scope, period: Period) -> Table:
-    """One query on the monthly rollup: cases opened and closed and activities held, month by
-    month, over the twelve months that end with the period's last month."""
+    """One query on the trend's rollup (a union's year of a fact name, month by month): cases
+    opened and closed and activities held, month by month, over the twelve months that end with
+    the period's last month (two years' rows at most)."""
     last_month = period.last_day.replace(day=1)
     first_month = last_month - relativedelta(months=TREND_MONTHS - 1)
-    end = last_month + relativedelta(months=1)
-    grouped = (
-        scope.months()
-        .filter(month__gte=first_month, month__lt=end, name__in=[n for _k, _l, n in TREND])
-        .values("month", "name")
-        .annotate(n=Sum("n"))
+    grouped: Iterable[Any] = (
+        scope.trends()
+        .filter(year__in=sorted({first_month.year, last_month.year}), name__in=[n for _k, _l, n in TREND])
+        .values("year", "name")
+        .annotate(**{column: Sum(column) for column in TREND_COLUMNS})
         .order_by()
     )
     key_of = {name: key for key, _label, name in TREND}
     by_month: dict[datetime.date, dict[str, Any]] = defaultdict(dict)
     for row in grouped:
-        by_month[row["month"]][key_of[row["name"]]] = row["n"]
+        for number, column in enumerate(TREND_COLUMNS, start=1):
+            by_month[datetime.date(row["year"], number, 1)][key_of[row["name"]]] = row[column] or 0
     rows = []
     for n in range(TREND_MONTHS):
         month = first_month + relativedelta(months=n)
@@ -891,14 +911,17 @@ def bar_chart(title: str | Promise, items: Iterable[tuple[str, Any]]) -> dict[st
         return None
     peak = max(value for _label, value in items) or 1
     room = CHART_WIDTH - LABEL_WIDTH - 60
+    # Numbers as text: a template localizes every number it prints, a cost per coordinate.
     bars = [
         {
             "label": label,
-            "value": value,
-            "y": 8 + i * (BAR_HEIGHT + 6),
-            "text_y": 8 + i * (BAR_HEIGHT + 6) + BAR_HEIGHT * 0.7,
-            "width": max(1, round(float(value) / float(peak) * room)),
-            "value_x": LABEL_WIDTH + max(1, round(float(value) / float(peak) * room)) + 6,
+            # What the template's truncatechars:12 made of it, without a filter per bar.
+            "short": label if len(label) <= 12 else label[:11] + "…",
+            "value": str(value),
+            "y": str(8 + i * (BAR_HEIGHT + 6)),
+            "text_y": str(8 + i * (BAR_HEIGHT + 6) + BAR_HEIGHT * 0.7),
+            "width": str(max(1, round(float(value) / float(peak) * room))),
+            "value_x": str(LABEL_WIDTH + max(1, round(float(value) / float(peak) * room)) + 6),
         }
         for i, (label, value) in enumerate(items)
     ]
@@ -907,6 +930,7 @@ def bar_chart(title: str | Promise, items: Iterable[tuple[str, Any]]) -> dict[st
         "width": CHART_WIDTH,
         "height": 16 + len(bars) * (BAR_HEIGHT + 6),
         "label_width": LABEL_WIDTH,
+        "label_end": LABEL_WIDTH - 8,
         "bar_height": BAR_HEIGHT,
         "bars": bars,
     }
@@ -932,14 +956,20 @@ def line_chart(table: Table) -> dict[str, Any]:
                 "label": column.label,
                 "series": n + 1,
                 "points": " ".join(f"{x},{py}" for x, py in points),
+                # Numbers as text, as in ``bar_chart``.
                 "dots": [
-                    {"x": x, "y": py, "value": row.values.get(column.key, 0), "month": row.label}
+                    {
+                        "x": str(x),
+                        "y": str(py),
+                        "value": str(row.values.get(column.key, 0)),
+                        "month": row.label,
+                    }
                     for (x, py), row in zip(points, table.rows, strict=True)
                 ],
             }
         )
-    ticks = [{"x": round(left + i * step, 1), "label": month[2:]} for i, month in enumerate(months)]
-    grid = [{"y": y(peak * f), "label": round(peak * f)} for f in (0, 0.5, 1)]
+    ticks = [{"x": str(round(left + i * step, 1)), "label": month[2:]} for i, month in enumerate(months)]
+    grid = [{"y": str(y(peak * f)), "label": str(round(peak * f))} for f in (0, 0.5, 1)]
     return {
         "width": width,
         "height": height,

@@ -110,8 +110,20 @@ class DashboardMixin:
         return self.period_and_error[0]
 
     def link(self, level: str, pk: int | None = None, *, export: bool = False) -> str:
-        query = urlencode(self.period.query())
-        return f"{scope_url(level, pk, export=export)}?{query}"
+        # Every unit's row links to it in each of the page's tables: each URL is made once.
+        key = (level, pk, export)
+        url = self._links.get(key)
+        if url is None:
+            url = self._links[key] = f"{scope_url(level, pk, export=export)}?{self._period_query}"
+        return url
+
+    @cached_property
+    def _links(self) -> dict[tuple[str, int | None, bool], str]:
+        return {}
+
+    @cached_property
+    def _period_query(self) -> str:
+        return urlencode(self.period.query())
 
     @cached_property
     def dashboard(self) -> Dashboard:

@@ -229,17 +229,12 @@ class Fact(models.Model):
         return self.received_at - self.occurred_at
 
 
-class FactMonth(models.Model):
-    """The facts of one union in one month, of one name and payload kind, counted: the rollup the
-    dashboard reads (see ``federation.rollup``).
-
-    ``n`` counts the facts; every other column is one way the dashboard's metrics count (its
-    name is the metric's ``alias``): facts whose payload holds a value, or a payload field summed.
-    Rows are added to when facts arrive, never rewritten by a request.
-    """
+class FactCounts(models.Model):
+    """The counted columns of the rollups (``FactMonth``, ``FactYear``): ``n`` counts the facts;
+    every other column is one way the dashboard's metrics count (its name is the metric's
+    ``alias``): facts whose payload holds a value, or a payload field summed."""
 
     union = models.ForeignKey("registry.Union", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(_("month"))
     name = models.CharField(_("event"), max_length=50)
     kind = models.CharField(_("kind"), max_length=50, blank=True)
     n = models.PositiveIntegerField(default=0)
@@ -252,6 +247,19 @@ class FactMonth(models.Model):
     sum_participants = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class FactMonth(FactCounts):
+    """The facts of one union in one month, of one name and payload kind, counted: the rollup the
+    dashboard reads (see ``federation.rollup``).
+
+    Rows are added to when facts arrive, never rewritten by a request.
+    """
+
+    month = models.DateField(_("month"))
+
+    class Meta:
         verbose_name = _("facts of a month")
         verbose_name_plural = _("facts by month")
         constraints = [
@@ -261,6 +269,61 @@ class FactMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.month:%Y-%m} ×{self.n}"
+
+
+class FactYear(FactCounts):
+    """The same counts by calendar year (local time): ``FactMonth``'s rows of a year added up,
+    counted alongside them as facts arrive. A period of whole years, such as this year up to
+    today (the dashboard's default), reads one row where the monthly rollup holds up to twelve.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        verbose_name = _("facts of a year")
+        verbose_name_plural = _("facts by year")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year", "name", "kind"], name="fact_year_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "name"], name="fact_year_year_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year} ×{self.n}"
+
+
+TREND_COLUMNS = tuple(f"m{month:02d}" for month in range(1, 13))
+
+
+class FactTrend(models.Model):
+    """The facts of one union in one calendar year, of one name whatever their kind, counted month
+    by month (``m01`` … ``m12``): the dashboard's twelve-month trend reads a row per union, name
+    and year (two years at most) where the monthly rollup holds one per month and kind. Counted
+    alongside the other rollups as facts arrive (see ``federation.rollup``)."""
+
+    union = models.ForeignKey("registry.Union", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("event"), max_length=50)
+    m01 = models.PositiveIntegerField(default=0)
+    m02 = models.PositiveIntegerField(default=0)
+    m03 = models.PositiveIntegerField(default=0)
+    m04 = models.PositiveIntegerField(default=0)
+    m05 = models.PositiveIntegerField(default=0)
+    m06 = models.PositiveIntegerField(default=0)
+    m07 = models.PositiveIntegerField(default=0)
+    m08 = models.PositiveIntegerField(default=0)
+    m09 = models.PositiveIntegerField(default=0)
+    m10 = models.PositiveIntegerField(default=0)
+    m11 = models.PositiveIntegerField(default=0)
+    m12 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("facts of a year by month")
+        verbose_name_plural = _("facts of years by month")
+        constraints = [models.UniqueConstraint(fields=["union", "year", "name"], name="fact_trend_unique")]
+        indexes = [models.Index(fields=["year", "name"], name="fact_trend_year_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
 
 
 class CityActivity(models.Model):

@@ -4,11 +4,17 @@ A fact is counted once, when it arrives (``facts_receive`` calls ``rollup_add`` 
 transaction with the facts that were new), into one ``FactMonth`` row per union, local month,
 fact name and payload ``kind``: a count and one column per way the dashboard's metrics count
 (``dashboard.aggregates_for``: a count where the payload holds a value, or the sum of a payload
-field). The dashboard reads the months a period covers whole from here and only the days of a
-month it covers in part (a custom period's edges) from the facts themselves.
+field). The same counts go into one ``FactYear`` row per union, local year, name and kind, and
+the counts alone into one ``FactTrend`` row per union, year and name (a column per month), in
+the same transaction. The dashboard reads the years a period covers whole from the
+yearly rows (this year to date, the default page, is one row per union, name and kind where the
+monthly rollup holds up to twelve), the other whole months from the monthly rows, and only the
+days of a month it covers in part (a custom period's edges) from the facts themselves; the
+twelve-month trend reads ``FactTrend`` (a union's row of a name holds a year's months).
 
 ``rollup_rebuild`` recomputes the rows from the facts with the dashboard's own aggregates, so the
-two ways cannot disagree; the tests compare them after replays and out-of-order deliveries.
+two ways cannot disagree, and the yearly rows from the monthly ones (``years_rebuild``); the
+tests compare them after replays and out-of-order deliveries.
 """
 
 from __future__ import annotations
@@ -21,13 +27,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import CharField, DecimalField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from .models import Fact, FactMonth
+from .models import TREND_COLUMNS, Fact, FactMonth, FactTrend, FactYear
 
 
 def _metrics():
@@ -108,22 +114,44 @@ def rollup_add(facts: Iterable[Fact], *, using: str = DEFAULT_DB_ALIAS) -> int:
             target[column] += rollup_value(column, value)
     if not rows:
         return 0
-    table = FactMonth._meta.db_table
-    fields = ["union_id", "month", "name", "kind", *columns]
+    years: dict[tuple, dict[str, Decimal | int]] = defaultdict(lambda: dict.fromkeys(columns, 0))
+    trend: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TREND_COLUMNS, 0))
+    for key, values in rows.items():
+        target = years[(key.union_id, key.month.year, key.name, key.kind)]
+        for column in columns:
+            target[column] += values[column]
+        month_column = TREND_COLUMNS[key.month.month - 1]
+        trend[(key.union_id, key.month.year, key.name)][month_column] += int(values["n"])
+    # Always in the same order (month rows, then year rows, then trend rows, each sorted): two
+    # deliveries that touch the same rows lock them in the same order.
+    months = {(k.union_id, k.month, k.name, k.kind): v for k, v in rows.items()}
+    _upsert(FactMonth, ("union_id", "month", "name", "kind"), months, columns, using=using)
+    _upsert(FactYear, ("union_id", "year", "name", "kind"), years, columns, using=using)
+    _upsert(FactTrend, ("union_id", "year", "name"), trend, list(TREND_COLUMNS), using=using)
+    return len(rows)
+
+
+def _upsert(
+    model: Any, keys: Sequence[str], rows: dict[tuple, dict[str, Any]], columns: list[str], *, using: str
+) -> None:
+    """Add ``rows`` (values of ``keys`` → counts) to ``model``'s rows, creating the missing ones,
+    in one ``INSERT … ON CONFLICT DO UPDATE``."""
+    table = model._meta.db_table
+    fields = [*keys, *columns]
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     updates = ", ".join(f'"{c}" = "{table}"."{c}" + EXCLUDED."{c}"' for c in columns)
     params: list[Any] = []
-    for key, values in rows.items():
-        params += [key.union_id, key.month, key.name, key.kind, *(values[c] for c in columns)]
+    for key in sorted(rows):
+        params += [*key, *(rows[key][c] for c in columns)]
     columns_sql = ", ".join(f'"{f}"' for f in fields)
+    conflict = ", ".join(f'"{k}"' for k in keys)
     sql = (
         f'INSERT INTO "{table}" ({columns_sql}) VALUES '
         + ", ".join([placeholders] * len(rows))
-        + f' ON CONFLICT ("union_id", "month", "name", "kind") DO UPDATE SET {updates}'
+        + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-    return len(rows)
 
 
 def rollup_from_facts(facts):
@@ -163,7 +191,48 @@ def rollup_rebuild(*, union_ids: Sequence[int] | None = None) -> int:
         for row in rollup_from_facts(facts).iterator(chunk_size=5000)
     ]
     FactMonth.objects.bulk_create(batch, batch_size=5000)
+    years_rebuild(union_ids=union_ids)
     return len(batch)
+
+
+def years_rebuild(*, union_ids: Sequence[int] | None = None) -> int:
+    """Recompute the yearly rollups (``FactYear``, ``FactTrend``; of ``union_ids``, or everyone's)
+    from the monthly one; returns the yearly rows. (The migration that added them runs the same
+    statements.)"""
+    where, params = ("", []) if union_ids is None else ('WHERE "union_id" = ANY(%s)', [list(union_ids)])
+    with connection.cursor() as cursor:
+        for model in (FactYear, FactTrend):
+            cursor.execute(f'DELETE FROM "{model._meta.db_table}" {where}', params)
+        cursor.execute(trend_from_months_sql(where), params)
+        cursor.execute(years_from_months_sql(rollup_columns(), where), params)
+        return cursor.rowcount
+
+
+def years_from_months_sql(columns: Sequence[str], where: str = "") -> str:
+    """``INSERT … SELECT`` of the yearly rollup's rows summed from the monthly rollup's rows
+    (those ``where`` selects)."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    sums = ", ".join(f'SUM("{c}")' for c in columns)
+    return (
+        f'INSERT INTO "{FactYear._meta.db_table}" ("union_id", "year", "name", "kind", {listed}) '
+        f'SELECT "union_id", EXTRACT(YEAR FROM "month")::integer, "name", "kind", {sums} '
+        f'FROM "{FactMonth._meta.db_table}" {where} GROUP BY 1, 2, 3, 4'
+    )
+
+
+def trend_from_months_sql(where: str = "") -> str:
+    """``INSERT … SELECT`` of the trend's rows (a year's months side by side, kinds together)
+    from the monthly rollup's rows (those ``where`` selects)."""
+    listed = ", ".join(f'"{m}"' for m in TREND_COLUMNS)
+    sums = ", ".join(
+        f'COALESCE(SUM("n") FILTER (WHERE EXTRACT(MONTH FROM "month") = {number}), 0)'
+        for number in range(1, 13)
+    )
+    return (
+        f'INSERT INTO "{FactTrend._meta.db_table}" ("union_id", "year", "name", {listed}) '
+        f'SELECT "union_id", EXTRACT(YEAR FROM "month")::integer, "name", {sums} '
+        f'FROM "{FactMonth._meta.db_table}" {where} GROUP BY 1, 2, 3'
+    )
 
 
 # --- Which part of a period the rollup answers ---------------------------------------------------
@@ -198,3 +267,28 @@ def period_split(start: datetime.date, end: datetime.date, *, today: datetime.da
     if tail is not None:
         days.append(tail)
     return PeriodSplit((first, stop), tuple(days))
+
+
+def months_split(
+    first: datetime.date, stop: datetime.date, *, today: datetime.date
+) -> tuple[tuple[int, ...], tuple[tuple[datetime.date, datetime.date], ...]]:
+    """Split whole months ``[first, stop)`` (first days of months) into calendar years read
+    whole from the yearly rollup and the months left over (at most two stretches), read from the
+    monthly one. A year counts whole when the months cover it, or cover it up to today's month
+    (nothing happens after now, as ``period_split`` holds): this year to date is one read."""
+    years: list[int] = []
+    year = first.year if first.month == 1 else first.year + 1
+    while datetime.date(year, 1, 1) < stop:
+        if not (stop >= datetime.date(year + 1, 1, 1) or (year == today.year and stop > today)):
+            break
+        years.append(year)
+        year += 1
+    if not years:
+        return (), ((first, stop),)
+    months = []
+    if first < datetime.date(years[0], 1, 1):
+        months.append((first, datetime.date(years[0], 1, 1)))
+    after = datetime.date(years[-1] + 1, 1, 1)
+    if after < stop:
+        months.append((after, stop))
+    return tuple(years), tuple(months)

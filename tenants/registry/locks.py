@@ -44,7 +44,7 @@ def template_lock_shared(*, timeout: float | None = None) -> None:
     from django.conf import settings
 
     if timeout is None:
-        timeout = float(getattr(settings, "UNION_TEMPLATE_LOCK_TIMEOUT", 30))
+        timeout = float(settings.UNION_TEMPLATE_LOCK_TIMEOUT)
     deadline = time.monotonic() + timeout
     delay = 0.05
     with connection.cursor() as cursor:

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def spare_target() -> int:
     """How many spares to keep (``UNION_SPARE_SCHEMAS``, default 2; 0 turns the pool off)."""
-    return int(getattr(settings, "UNION_SPARE_SCHEMAS", 2))
+    return max(0, int(settings.UNION_SPARE_SCHEMAS))
 
 
 def spare_schema_take(*, snapshot: str) -> str | None:

@@ -1,20 +1,30 @@
-"""The monthly rollup the dashboard reads: counted once per fact as facts arrive (replays and
-late, out-of-order events included), equal to a recount from the facts, and the dashboard's
-figures the same whether a period is read from the rollup, the facts, or both."""
+"""The monthly and yearly rollups the dashboard reads: counted once per fact as facts arrive
+(replays and late, out-of-order events included), equal to a recount from the facts, the yearly
+rows the monthly rows summed, and the dashboard's figures the same whether a period is read from
+the rollups, the facts, or all of them."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from federation.dashboard import METRICS, Scope, aggregates_for, metric_values, period_parse
+from federation.dashboard import (
+    METRICS,
+    Scope,
+    _aware,
+    aggregates_for,
+    metric_values,
+    period_parse,
+    trend_table,
+)
 from federation.facts import facts_receive
-from federation.models import Fact, FactMonth
-from federation.rollup import period_split, rollup_from_facts, rollup_rebuild
+from federation.models import TREND_COLUMNS, Fact, FactMonth, FactTrend, FactYear
+from federation.rollup import months_split, period_split, rollup_from_facts, rollup_rebuild, years_rebuild
 from tenants.events.delivery import outbox_deliver_pending
 from tenants.events.models import OutboxEvent
 from tenants.events.services import event_emit
@@ -47,16 +57,72 @@ def test_period_split(start, end, today, months, days):
     assert split.days == days
 
 
+@pytest.mark.parametrize(
+    ("first", "stop", "today", "years", "months"),
+    [
+        # This year to date (the dashboard's default): the year, whole.
+        (D(2026, 1, 1), D(2026, 12, 1), D(2026, 11, 24), (2026,), ()),
+        # The last twelve months: last December from the months, this year whole.
+        (D(2025, 12, 1), D(2026, 12, 1), D(2026, 11, 24), (2026,), ((D(2025, 12, 1), D(2026, 1, 1)),)),
+        # This year up to last month only: the months (this month's days so far are not asked).
+        (D(2026, 1, 1), D(2026, 11, 1), D(2026, 11, 24), (), ((D(2026, 1, 1), D(2026, 11, 1)),)),
+        # A past year exactly, and past years with months on both sides.
+        (D(2025, 1, 1), D(2026, 1, 1), D(2026, 11, 24), (2025,), ()),
+        (D(2023, 10, 1), D(2025, 3, 1), D(2026, 11, 24), (2024,),
+         ((D(2023, 10, 1), D(2024, 1, 1)), (D(2025, 1, 1), D(2025, 3, 1)))),
+        # Within one year: months only.
+        (D(2025, 2, 1), D(2025, 12, 1), D(2026, 11, 24), (), ((D(2025, 2, 1), D(2025, 12, 1)),)),
+    ],
+)  # fmt: skip
+def test_months_split(first, stop, today, years, months):
+    assert months_split(first, stop, today=today) == (years, months)
+
+
+def year_rows(union) -> dict[tuple, dict]:
+    return {
+        (row["year"], row["name"], row["kind"]): {c: row[c] for c in COLUMNS}
+        for row in FactYear.objects.filter(union=union).values("year", "name", "kind", *COLUMNS)
+    }
+
+
+def months_by_year(union) -> dict[tuple, dict]:
+    """The monthly rows summed by year: what the yearly rollup must hold."""
+    summed: dict[tuple, dict] = {}
+    for (month, name, kind), values in rollup_rows(union).items():
+        target = summed.setdefault((month.year, name, kind), dict.fromkeys(COLUMNS, 0))
+        for column in COLUMNS:
+            target[column] += values[column]
+    return summed
+
+
+def trend_rows(union) -> dict[tuple, dict]:
+    return {
+        (row["year"], row["name"]): {c: row[c] for c in TREND_COLUMNS}
+        for row in FactTrend.objects.filter(union=union).values("year", "name", *TREND_COLUMNS)
+    }
+
+
+def months_by_year_and_name(union) -> dict[tuple, dict]:
+    """The monthly rows' counts, kinds together, a year's months side by side: the trend's rows."""
+    summed: dict[tuple, dict] = {}
+    for (month, name, _kind), values in rollup_rows(union).items():
+        target = summed.setdefault((month.year, name), dict.fromkeys(TREND_COLUMNS, 0))
+        target[TREND_COLUMNS[month.month - 1]] += values["n"]
+    return summed
+
+
 def emit(union, name: str, payload: dict, at: datetime.datetime | None = None) -> OutboxEvent:
     with tenant_context(union), transaction.atomic():
         return event_emit(name=name, payload=payload, at=at)
 
 
+COLUMNS = ("n", "n_on_time_true", "sum_amount", "sum_attended", "sum_count", "sum_participants")
+
+
 def rollup_rows(union) -> dict[tuple, dict]:
-    columns = ("n", "n_on_time_true", "sum_amount", "sum_attended", "sum_count", "sum_participants")
     return {
-        (row["month"], row["name"], row["kind"]): {c: row[c] for c in columns}
-        for row in FactMonth.objects.filter(union=union).values("month", "name", "kind", *columns)
+        (row["month"], row["name"], row["kind"]): {c: row[c] for c in COLUMNS}
+        for row in FactMonth.objects.filter(union=union).values("month", "name", "kind", *COLUMNS)
     }
 
 
@@ -67,6 +133,8 @@ def clean(union_a, union_b):
             OutboxEvent.objects.all().delete()
     Fact.objects.all().delete()
     FactMonth.objects.all().delete()
+    FactYear.objects.all().delete()
+    FactTrend.objects.all().delete()
 
 
 def test_replayed_and_late_events_are_counted_once_in_their_month(clean, union_a):
@@ -98,10 +166,22 @@ def test_replayed_and_late_events_are_counted_once_in_their_month(clean, union_a
     assert str(rows[(month, "hardship.assistance", "medical")]["sum_amount"]) == "1200.50"
     assert rows[(month, "activity.held", "sports")]["sum_attended"] == 25
     assert not any(name == "library.loaned" for _m, name, _k in rows)
+    years = year_rows(union_a)
+    assert years == months_by_year(union_a)
+    trend = trend_rows(union_a)
+    assert trend == months_by_year_and_name(union_a)
+    assert trend[(month.year, "case.closed")][TREND_COLUMNS[month.month - 1]] == 2
+    assert years[(month.year, "case.closed", "appeal")]["n_on_time_true"] == 1
+    assert years[(old_month.year, "case.closed", "appeal")]["n"] == 1  # 400 days ago: last year
 
     counted = rollup_rows(union_a)
     rollup_rebuild(union_ids=[union_a.pk])
     assert rollup_rows(union_a) == counted
+    assert year_rows(union_a) == years and trend_rows(union_a) == trend
+    FactYear.objects.all().delete()
+    FactTrend.objects.all().delete()
+    years_rebuild()
+    assert year_rows(union_a) == years and trend_rows(union_a) == trend
 
 
 def test_figures_are_the_same_from_the_rollup_and_the_facts(clean, union_a, union_b):
@@ -126,10 +206,22 @@ def test_figures_are_the_same_from_the_rollup_and_the_facts(clean, union_a, unio
     today = timezone.localdate()
     params = {"period": "custom", "from": (today - datetime.timedelta(days=500)).isoformat(),
               "to": (today - datetime.timedelta(days=40)).isoformat()}  # fmt: skip
-    for period in (period_parse(params), period_parse({}), period_parse({"period": "12m"})):
+    # From mid-December two years ago to today: last year and this one whole, and some days.
+    years = {"period": "custom", "from": D(today.year - 2, 12, 12).isoformat(), "to": today.isoformat()}
+    for period in (
+        period_parse(params),
+        period_parse(years),
+        period_parse({}),
+        period_parse({"period": "12m"}),
+    ):
         split = period_split(period.start, period.end, today=today)
         if period.kind == "custom":
             assert split.months and split.days  # both sources are read
+        if period.start == D(today.year - 2, 12, 12):
+            assert split.months and months_split(*split.months, today=today)[0] == (
+                today.year - 1,
+                today.year,
+            )
         expected = metric_values(
             Fact.objects.filter(period.q()).values("name").annotate(**aggregates_for(METRICS)).order_by(),
             METRICS,
@@ -137,6 +229,17 @@ def test_figures_are_the_same_from_the_rollup_and_the_facts(clean, union_a, unio
         got = metric_values(period.grouped(Scope("city"), (), METRICS), METRICS)
         assert got == expected, period
         assert got.get("cases_closed")
+        # The trend's twelve months (from the trend's yearly rows) equal the facts counted by month.
+        trend = {row.label: row.values for row in trend_table(Scope("city"), period).rows}
+        assert len(trend) == 12
+        for label, values in trend.items():
+            first = D(int(label[:4]), int(label[5:]), 1)
+            facts = Fact.objects.filter(
+                occurred_at__gte=_aware(first), occurred_at__lt=_aware(first + relativedelta(months=1))
+            )
+            assert values["cases_closed"] == facts.filter(name="case.closed").count(), label
+            assert values["activities_held"] == facts.filter(name="activity.held").count(), label
+        assert sum(values["cases_closed"] for values in trend.values())
 
 
 def test_the_rollup_is_counted_from_the_dashboards_own_aggregates(clean, union_a):

@@ -12,7 +12,10 @@ from tenants.registry.models import Union
 
 
 class Command(BaseCommand):
-    help = "Recount the federation dashboard's monthly rollup (FactMonth) from the facts, union by union."
+    help = (
+        "Recount the federation dashboard's monthly and yearly rollups (FactMonth, FactYear) from the "
+        "facts, union by union."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--union", help="Only this union (its schema name).")

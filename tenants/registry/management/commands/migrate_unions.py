@@ -55,4 +55,5 @@ class Command(BaseCommand):
             spare_schemas_fill()
         if report.failed:
             raise CommandError(summary + " Fix the error and run migrate_unions again to resume.")
-        self.stdout.write(self.style.SUCCESS(summary))
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(summary))
