@@ -12,7 +12,9 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from .pending import pending_collector_register
         from .signals import signals_connect
 
         autodiscover_modules("search")
         signals_connect()
+        pending_collector_register()  # the pending indexing backlog in /metrics

@@ -9,6 +9,9 @@
 - ``SEARCH_ANALYZER``: the analyzer of the text fields; ``cjk`` (built in) by default,
   ``ik_max_word`` or ``smartcn`` where the cluster has the plugin.
 - ``SEARCH_TIMEOUT``: seconds a request to the engine may take before search is unavailable.
+- ``SEARCH_ENGINE_DIR``: where the embedded engine keeps its address, pid and log;
+  ``<VAR_DIR>/search`` by default (the test settings make it one per checkout and xdist worker).
+- ``SEARCH_PENDING_SWEEP_LIMIT``: records one sweep of the pending indexing applies (5000).
 """
 
 from __future__ import annotations
@@ -57,4 +60,15 @@ def timeout() -> float:
 
 def engine_dir() -> Path:
     """Where the embedded engine keeps its address, pid and log."""
+    configured = getattr(settings, "SEARCH_ENGINE_DIR", None)
+    if configured:
+        return Path(configured)
     return Path(getattr(settings, "VAR_DIR", Path("var"))) / "search"
+
+
+def pending_sweep_limit() -> int:
+    return int(
+        getattr(settings, "SEARCH_PENDING_SWEEP_LIMIT", 0)
+        or os.environ.get("SEARCH_PENDING_SWEEP_LIMIT", "")
+        or 5000
+    )

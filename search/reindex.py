@@ -7,7 +7,8 @@
    the ``-next`` alias; searches answer from the old index until that instant and from the new
    one after it. Then delete the old indices.
 
-If filling fails, the new indices are deleted and the old ones stay live.
+If filling fails, the new indices are deleted and the old ones stay live. After a rebuild,
+indexing kept for the pending sweep before it started is done and forgotten (``search.pending``).
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def search_reindex(
 ) -> ReindexResult:
     """Rebuild both indices from every source (see the module docstring). Runs in public."""
     from .client import search_client
+    from .pending import database_now, pending_forget_before_reindex
 
     union_info_forget()
+    started = database_now()
     schemas = reindex_schemas() if schemas is None else schemas
     result = ReindexResult(schemas=len(schemas))
     counts = dict.fromkeys(VISIBILITIES, 0)
@@ -97,6 +100,8 @@ def search_reindex(
             for index in old[v]:
                 client.options(ignore_status=404).indices.delete(index=index)
                 result.removed.append(index)
+    # The new indices hold every schema as read after ``started``, and nothing else.
+    pending_forget_before_reindex(started)
     result.indices = dict(new)
     result.documents = dict(counts)
     return result

@@ -6,13 +6,16 @@ the (kind, pk) pairs a transaction touched, per schema; after the commit one tas
 nothing: ``transaction.on_commit`` drops the batch's callback with it. A many-to-many change
 (``m2m_changed``) counts as a save of the records it relates. A union's suspension, archiving, reinstatement or deletion (``Union`` saved or deleted,
 as ``registry.services.union_set_status`` does) removes or restores all its documents.
+A task that cannot be queued (or fails in process) leaves its work to the pending sweep
+(``search.pending``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -44,15 +47,25 @@ class _Batch:
         self.done = True
         if not self.items:
             return
+        from .pending import pending_record_items
         from .tasks import search_documents_sync
 
         batch = sorted([kind, pk] for kind, pk in self.items)
         try:
             search_documents_sync.delay(items=batch)
-        except Exception:
-            # The broker is down, or an eager task failed for good: the record is indexed at
-            # the next reindex. Never fail the request that saved it.
+        except Exception as exc:
+            # The broker is down, or an in-process (eager) task failed: keep the records for the
+            # pending sweep (search.pending). Never fail the request that saved them.
             log.exception("search: could not queue indexing of %d record(s) in %s", len(batch), self.schema)
+            _keep(partial(pending_record_items, schema=self.schema, items=sorted(self.items), error=exc))
+
+
+def _keep(record: Callable[[], object]) -> None:
+    """Record work for the pending sweep; if even that fails, log it (a reindex repairs it)."""
+    try:
+        record()
+    except Exception:
+        log.exception("search: could not keep the indexing for the pending sweep")
 
 
 def _batch_for(schema: str) -> _Batch | None:
@@ -180,6 +193,7 @@ def union_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any
     def queue() -> None:
         from django_tenants.utils import schema_context
 
+        from .pending import pending_record_union
         from .tasks import search_union_index, search_union_remove
 
         try:
@@ -188,8 +202,9 @@ def union_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any
                     search_union_index.delay(schema=schema)
             else:
                 search_union_remove.delay(schema=schema)
-        except Exception:
+        except Exception as exc:
             log.exception("search: could not queue the documents of union %s", schema)
+            _keep(partial(pending_record_union, schema=schema, active=active, error=exc))
 
     on_commit_in_schema(queue, schema="public", robust=True)
 
@@ -202,12 +217,14 @@ def union_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     schema = instance.schema_name
 
     def queue() -> None:
+        from .pending import pending_record_union
         from .tasks import search_union_remove
 
         try:
             search_union_remove.delay(schema=schema)
-        except Exception:
+        except Exception as exc:
             log.exception("search: could not queue the removal of union %s", schema)
+            _keep(partial(pending_record_union, schema=schema, active=False, error=exc))
 
     on_commit_in_schema(queue, schema="public", robust=True)
 

@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tenants.users.models import User
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import shared_atomic
 from workershome.tenancy import current_tenant, on_portal
 
 from .models import Account
@@ -40,7 +40,7 @@ def _check_password(password: str, account: Account | None = None) -> None:
         raise ServiceError("password_weak", " ".join(exc.messages), field="password") from exc
 
 
-@transaction.atomic
+@shared_atomic
 def account_create(
     *, mobile: str, name: str, password: str | None = None, email: str = "", home_union=None
 ) -> Account:
@@ -166,7 +166,7 @@ def one_time_code_verify(*, mobile: str, code: str, purpose: str = "password_res
     return False
 
 
-@transaction.atomic
+@shared_atomic
 def account_password_reset(*, mobile: str, code: str, new_password: str) -> Account:
     """Set a new password after the one-time code checks out."""
     mobile = _clean_mobile(mobile)
@@ -179,7 +179,7 @@ def account_password_reset(*, mobile: str, code: str, new_password: str) -> Acco
     return account
 
 
-@transaction.atomic
+@shared_atomic
 def account_password_change(*, account: Account, old_password: str, new_password: str) -> None:
     if not account.check_password(old_password):
         raise ServiceError("password_wrong", _("The current password is wrong."), field="old_password")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import shared_alias, shared_atomic
 from workershome.tenancy import on_commit_in_schema, on_portal
 
 from .models import ApprovalRequest
@@ -19,6 +20,7 @@ from .registry import approval_kind
 from .selectors import approval_requests_visible_to
 
 
+@shared_atomic(savepoint=False)
 def approval_request_receive(
     *,
     union_schema: str,
@@ -60,7 +62,7 @@ def approval_request_receive(
     return request, True
 
 
-@transaction.atomic
+@shared_atomic
 def approval_request_decide(
     *, approval: ApprovalRequest, approve: bool, comment: str = "", by
 ) -> ApprovalRequest:
@@ -94,6 +96,9 @@ def approval_request_decide(
         # robust: the union's pages read the decision live from this row; a lost task only
         # delays the union's status change and the chairman's notice (a periodic sweep repeats it).
         on_commit_in_schema(
-            lambda: task.delay(approval_id=approval_id), schema=locked.union.schema_name, robust=True
+            lambda: task.delay(approval_id=approval_id),
+            schema=locked.union.schema_name,
+            robust=True,
+            using=shared_alias(),
         )
     return locked

@@ -7,7 +7,6 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +21,12 @@ from federation.assessment import (
 )
 from federation.models import Fact
 from tenants.registry.models import Union
+from workershome.shards import shared_atomic
 
 from .models import AssessmentRound, CriterionScore, Scorecard
 
 
-@transaction.atomic
+@shared_atomic
 def round_open(*, year: int, version: str = CURRENT_VERSION) -> AssessmentRound:
     """Open the year's round against a checklist version (the existing round if already open)."""
     if version not in CHECKLISTS:
@@ -49,7 +49,7 @@ def _totals(scorecard: Scorecard) -> None:
     scorecard.rating = rating_for(scorecard.percent)
 
 
-@transaction.atomic
+@shared_atomic
 def scorecard_compute(*, assessment_round: AssessmentRound, union: Union) -> Scorecard:
     """(Re)compute one union's scorecard from its facts. A reviewer's overrides are kept."""
     criteria = checklist(assessment_round.version)
@@ -90,7 +90,7 @@ def round_compute(*, assessment_round: AssessmentRound) -> int:
     return done
 
 
-@transaction.atomic
+@shared_atomic
 def criterion_override(*, score: CriterionScore, points: int | None, comment: str, by) -> CriterionScore:
     """A district administrator's review of one criterion: set its points (0 to the criterion's
     maximum) with a comment saying why, or clear the override (``points=None``)."""
@@ -123,7 +123,7 @@ def criterion_override(*, score: CriterionScore, points: int | None, comment: st
     return score
 
 
-@transaction.atomic
+@shared_atomic
 def scorecard_visit_record(
     *, scorecard: Scorecard, visited_on: datetime.date, note: str, evidence_notes: str, by
 ) -> Scorecard:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import shared_alias, shared_atomic
 from workershome.tenancy import current_schema, on_commit_in_schema
 
 from .models import BookingRequest, BookingStatus, ResourceKind, SharedResource
@@ -158,7 +160,7 @@ def _forbidden() -> ServiceError:
     )
 
 
-@transaction.atomic
+@shared_atomic
 def resource_create(
     *, party: Party, by, kind: str, title: str, address: str, contact: str, capacity: Any = 1,
     description: str = "", exclusive: bool = True, terms: str = "", requires_approval: bool = True,
@@ -182,7 +184,7 @@ def resource_create(
     return resource
 
 
-@transaction.atomic
+@shared_atomic
 def resource_update(
     *, resource: SharedResource, by, kind: str, title: str, address: str, contact: str, capacity: Any = 1,
     description: str = "", exclusive: bool = True, terms: str = "", requires_approval: bool = True,
@@ -208,7 +210,7 @@ def resource_update(
     return locked
 
 
-@transaction.atomic
+@shared_atomic
 def resource_publish(*, resource: SharedResource, by) -> SharedResource:
     """Put the resource in the catalogue, where other unions and stations can ask to book it."""
     if not _acts_for(by, _publisher(resource)):
@@ -218,7 +220,7 @@ def resource_publish(*, resource: SharedResource, by) -> SharedResource:
     return resource
 
 
-@transaction.atomic
+@shared_atomic
 def resource_unpublish(*, resource: SharedResource, by) -> SharedResource:
     """Take the resource out of the catalogue. Bookings already approved stand (the publisher
     declines or the requester cancels them if they no longer should); new requests are refused."""
@@ -229,7 +231,7 @@ def resource_unpublish(*, resource: SharedResource, by) -> SharedResource:
     return resource
 
 
-@transaction.atomic
+@shared_atomic
 def resource_photo_replace(*, resource: SharedResource, by, photo=None) -> SharedResource:
     """Upload (or, with no ``photo``, remove) a resource's photo: only the publisher's staff
     (anyone else: 404); the photo is checked first (``photo_check``) and nothing changes when it
@@ -247,7 +249,7 @@ def resource_photo_replace(*, resource: SharedResource, by, photo=None) -> Share
     locked.save(update_fields=["photo", "updated_at"])
     if old_name and old_name != locked.photo.name:
         storage = locked.photo.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        transaction.on_commit(lambda: storage.delete(old_name), using=shared_alias())
     return locked
 
 
@@ -282,7 +284,7 @@ def _overlap_error(busy: BookingRequest) -> Conflict:
 def _approve_locked(booking: BookingRequest) -> None:
     """Save an approval; PostgreSQL's exclusion constraint is the last word on overlaps."""
     try:
-        with transaction.atomic():
+        with shared_atomic():
             booking.save()
     except IntegrityError as error:
         if "docking_booking_no_overlap" not in str(error):
@@ -292,7 +294,7 @@ def _approve_locked(booking: BookingRequest) -> None:
         ) from error
 
 
-@transaction.atomic
+@shared_atomic
 def booking_request(
     *, resource: SharedResource, party: Party, by, requester_name: str, requester_phone: str, purpose: str,
     headcount: Any, starts_at: datetime.datetime | None, ends_at: datetime.datetime | None,
@@ -374,7 +376,7 @@ def booking_request(
     return booking
 
 
-@transaction.atomic
+@shared_atomic
 def booking_decide(*, booking: BookingRequest, approve: bool, reply: str = "", by) -> BookingRequest:
     """批准 / 拒绝: the publisher's staff decide a request once; declining needs a reply. An
     approval that would overlap another approved booking is refused."""
@@ -405,7 +407,7 @@ def booking_decide(*, booking: BookingRequest, approve: bool, reply: str = "", b
     return locked
 
 
-@transaction.atomic
+@shared_atomic
 def booking_cancel(*, booking: BookingRequest, by) -> BookingRequest:
     """The requester withdraws a request, or an approved booking before it starts."""
     if not _acts_for(by, _requester(booking)):
@@ -425,7 +427,7 @@ def booking_cancel(*, booking: BookingRequest, by) -> BookingRequest:
     return locked
 
 
-@transaction.atomic
+@shared_atomic
 def booking_complete(*, booking: BookingRequest, by) -> BookingRequest:
     """The publisher's staff record that an approved booking took place (once it has started):
     completed bookings are the usage counted as 有对接."""
@@ -463,6 +465,7 @@ def _tell_after_commit(booking: BookingRequest, side: str) -> None:
         lambda: booking_tell_task.delay(booking_id=booking_id, side=side),
         schema=_side_schema(party),
         robust=True,
+        using=shared_alias(),
     )
 
 
@@ -492,7 +495,7 @@ def booking_tell(*, booking_id: int, side: str) -> bool:
     """Tell one side's staff of the booking's current status, once per status: a union's
     chairman and officers by an in-site notification and SMS (run in the union's schema), a
     station's staff by SMS (run on the portal). Returns whether anyone was told."""
-    with translation.override("zh-hans"), transaction.atomic():
+    with translation.override("zh-hans"), shared_atomic():
         booking = (
             BookingRequest.objects.select_for_update(of=("self",))
             .select_related("resource__union", "resource__station", "requester_union", "requester_station")
@@ -510,19 +513,23 @@ def booking_tell(*, booking_id: int, side: str) -> bool:
         message = _message(booking, side)
         told_before = getattr(booking, told_field)
         BookingRequest.objects.filter(pk=booking.pk).update(**{told_field: booking.status})
-        if side == "requester" and party.union is not None:
-            if booking.status == BookingStatus.COMPLETED and told_before != BookingStatus.APPROVED:
-                # The approval's notice was lost and never repeated: count the approval too, once.
-                _fact_emit(booking, status=BookingStatus.APPROVED)
-            _fact_emit(booking)
-        if message is None:
-            return False
-        title, body = message
-        if party.union is not None:
-            _notify_union_staff(title=title, body=body, side=side)
-        else:
-            _tell_station_staff(party, booking=booking, side=side, title=title, body=body)
-        return True
+        # The side's own writes (its facts, its staff's notices) in its schema's transaction:
+        # inside the one above on one database; on a union's shard, committed just before it
+        # (a repeat after a failure in between emits the same fact ids, counted once).
+        with transaction.atomic():
+            if side == "requester" and party.union is not None:
+                if booking.status == BookingStatus.COMPLETED and told_before != BookingStatus.APPROVED:
+                    # The approval's notice was lost and never repeated: count the approval too, once.
+                    _fact_emit(booking, status=BookingStatus.APPROVED)
+                _fact_emit(booking)
+            if message is None:
+                return False
+            title, body = message
+            if party.union is not None:
+                _notify_union_staff(title=title, body=body, side=side)
+            else:
+                _tell_station_staff(party, booking=booking, side=side, title=title, body=body)
+            return True
 
 
 # 有对接 as federation facts, emitted by the requesting union when it learns of the status (counts
@@ -540,7 +547,8 @@ def _fact_emit(booking: BookingRequest, *, status: str | None = None) -> None:
     if name is None:
         return
     hours = (booking.ends_at - booking.starts_at).total_seconds() / 3600
-    event_emit(name=name, payload={
+    event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"workershome:docking:{booking.pk}:{name}")
+    event_emit(name=name, event_id=event_id, payload={
         "booking": booking.pk, "resource_kind": booking.resource.kind, "headcount": booking.headcount,
         "hours": round(hours, 1), "from": "union" if booking.resource.union_id else "station",
         "publisher_district": booking.resource.district_id,
@@ -652,7 +660,7 @@ def bookings_complete_ended(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     marked = 0
     while True:
-        with transaction.atomic():
+        with shared_atomic():
             ended = list(
                 BookingRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related(

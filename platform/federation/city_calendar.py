@@ -22,6 +22,7 @@ from django_tenants.utils import get_public_schema_name
 from tenants.events.models import OutboxEvent
 from tenants.registry.models import Union
 from workershome.page_cache import page_cache_refresh
+from workershome.shards import shared_atomic
 from workershome.tenancy import current_schema
 
 from .models import CityActivity, District, Fact
@@ -39,6 +40,7 @@ def _moment(value: Any) -> datetime.datetime:
     return moment
 
 
+@shared_atomic(savepoint=False)
 def city_activity_list(event: OutboxEvent) -> CityActivity | None:
     """Apply a union's ``activity.listed`` event (registered as its outbox handler)."""
     payload = event.payload
@@ -93,6 +95,7 @@ def _portal_pages_refresh() -> None:
     page_cache_refresh(schema=get_public_schema_name())
 
 
+@shared_atomic(savepoint=False)
 def city_activity_unlist(event: OutboxEvent) -> None:
     """Apply a union's ``activity.unlisted`` event: the activity leaves the calendar (its row
     stays, withdrawn, so that the feed tells phones it is off)."""

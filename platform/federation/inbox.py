@@ -29,6 +29,7 @@ from accounts.sms import send_sms
 from tenants.incidents.choices import MAX_HEADCOUNT, IncidentCategory, RiskLevel
 from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import shared_alias, shared_atomic
 from workershome.tenancy import current_schema, on_commit_in_schema, on_portal
 
 from .models import FederationRole, InboxWarning, InboxWarningNotice
@@ -111,6 +112,7 @@ def _parse_time(value: Any) -> datetime.datetime | None:
     return parsed
 
 
+@shared_atomic(savepoint=False)
 def inbox_warning_receive(
     *, union_schema: str, event_id: uuid.UUID | str, occurred_at: datetime.datetime, payload: dict[str, Any]
 ) -> tuple[InboxWarning, bool]:
@@ -168,6 +170,7 @@ def _notify_on_commit(warning_id: int, kind: str) -> None:
         lambda: inbox_warning_notify.delay(warning_id=warning_id, kind=kind),
         schema=get_public_schema_name(),
         robust=True,
+        using=shared_alias(),
     )
 
 
@@ -183,6 +186,7 @@ def _mirror_on_commit(warning: InboxWarning) -> None:
         lambda: incident_warning_mirror_task.delay(event_id=event_id),
         schema=warning.union.schema_name,
         robust=True,
+        using=shared_alias(),
     )
 
 
@@ -190,7 +194,7 @@ def may_acknowledge(user, warning: InboxWarning) -> bool:
     return inbox_warnings_visible_to(user).filter(pk=warning.pk).exists()
 
 
-@transaction.atomic
+@shared_atomic
 def inbox_warning_acknowledge(*, warning: InboxWarning, by) -> InboxWarning:
     """签收: a district administrator of the warning's district, or a city administrator,
     records that the federation has the warning in hand. Stops the re-sending."""
@@ -211,7 +215,7 @@ def inbox_warning_acknowledge(*, warning: InboxWarning, by) -> InboxWarning:
     return warning
 
 
-@transaction.atomic
+@shared_atomic
 def inbox_warning_resend(*, warning: InboxWarning, now: datetime.datetime | None = None) -> str | None:
     """Re-send one unacknowledged warning if it is due; after the allowed re-sends, escalate it
     to the city first. Returns the notice kind, or ``None`` when nothing was due (already

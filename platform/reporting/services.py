@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.registry.models import Union
 from workershome.errors import ServiceError
+from workershome.shards import shared_atomic
 from workershome.tenancy import on_portal
 
 from .models import ReceivedReport
@@ -21,6 +22,7 @@ from .selectors import received_reports_visible_to
 REQUIRED = ("report", "title", "category", "content", "written_on")
 
 
+@shared_atomic(savepoint=False)
 def received_report_receive(
     *, union_schema: str, event_id: uuid.UUID | str, occurred_at: datetime.datetime, payload: dict[str, Any]
 ) -> tuple[ReceivedReport, bool]:
@@ -57,7 +59,7 @@ def received_report_receive(
     return report, True
 
 
-@transaction.atomic
+@shared_atomic
 def received_report_mark_read(*, report: ReceivedReport, by) -> ReceivedReport:
     """已阅: a federation administrator who oversees the report's union marks it read (once)."""
     if not on_portal() or not received_reports_visible_to(by).filter(pk=report.pk).exists():

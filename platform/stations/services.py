@@ -21,6 +21,7 @@ from accounts.sms import send_sms
 from federation.models import FederationRole, Street
 from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
+from workershome.shards import shared_alias, shared_atomic
 from workershome.tenancy import on_commit_in_schema, on_portal
 
 from .models import (
@@ -46,7 +47,7 @@ def _text(value: Any, *, code: str, message: Any, field: str, limit: int, requir
     return text
 
 
-@transaction.atomic
+@shared_atomic
 def station_save(
     *,
     street: Street,
@@ -87,6 +88,7 @@ def station_save(
     return station
 
 
+@shared_atomic(savepoint=False)
 def referral_receive(
     *,
     union_schema: str,
@@ -174,7 +176,7 @@ def _arrival_tell_on_commit(referral: StationReferral) -> None:
         if task is not None and referral.receiver_union is not None:
             on_commit_in_schema(
                 lambda: task.delay(referral_uuid=referral_uuid), schema=referral.receiver_union.schema_name,
-                robust=True,
+                robust=True, using=shared_alias(),
             )  # fmt: skip
         return
     from .tasks import referral_arrival_tell
@@ -243,6 +245,7 @@ def referral_arrival_tell(*, referral_id: int) -> int:
     return len(users)
 
 
+@shared_atomic(savepoint=False)
 def referral_rating_receive(*, referral_uuid: uuid.UUID | str, rating: int) -> bool:
     """The worker's rating of a closed referral, delivered from the union; idempotent."""
     if not transaction.get_connection().in_atomic_block:
@@ -265,7 +268,6 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-@transaction.atomic
 def referral_reads_log(*, referrals: Iterable[StationReferral], user, via: str) -> None:
     """Record that ``user`` read what the sending unions shared (a worker's name, the matter,
     perhaps a dispute's claim) in each sending union's sensitive-data audit log, which its
@@ -277,14 +279,16 @@ def referral_reads_log(*, referrals: Iterable[StationReferral], user, via: str) 
     for referral in referrals:
         if referral.shared:
             by_schema[referral.union.schema_name].append(referral)
+    # One transaction per sending union, in its schema (and its database, when on a shard).
     for schema, rows in by_schema.items():
-        with schema_context(schema):
+        with schema_context(schema), transaction.atomic():
             for referral in rows:
                 sensitive_read_log(
                     user=user, obj=referral, action="read", via=via, purpose=referral.reference
                 )
 
 
+@shared_atomic
 def referral_advance(*, referral: StationReferral, action: str, note: str = "", by) -> StationReferral:
     """受理 / 退回 / 办理中 / 办结: the receiver moves it along — the staff of its station, the
     administrators of its district or of the city on the portal, or the chairman and officers
@@ -322,7 +326,10 @@ def referral_advance(*, referral: StationReferral, action: str, note: str = "", 
         # robust: the union's page shows the last synced status; a lost task is repeated by the
         # union's periodic sweep.
         on_commit_in_schema(
-            lambda: task.delay(referral_uuid=referral_uuid), schema=locked.union.schema_name, robust=True
+            lambda: task.delay(referral_uuid=referral_uuid),
+            schema=locked.union.schema_name,
+            robust=True,
+            using=shared_alias(),
         )
     return locked
 
@@ -389,10 +396,12 @@ def _escalation_tell(referral_ids: list[int]) -> int:
 
 
 def _sync_on_commit(task: Any, *, referral_uuid: str, schema: str) -> None:
-    on_commit_in_schema(lambda: task.delay(referral_uuid=referral_uuid), schema=schema, robust=True)
+    on_commit_in_schema(
+        lambda: task.delay(referral_uuid=referral_uuid), schema=schema, robust=True, using=shared_alias()
+    )
 
 
-@transaction.atomic
+@shared_atomic
 def referrals_escalate_overdue(*, today: datetime.date | None = None) -> int:
     """Escalate one level up every open referral past its due day, once (station → district,
     district → city, sister union → the sender's district; the city's own have nobody above),
@@ -408,7 +417,7 @@ def referrals_escalate_overdue(*, today: datetime.date | None = None) -> int:
     ids = [pk for pk, _uuid, _schema in rows]
     if ids:
         StationReferral.objects.filter(pk__in=ids).update(escalated_at=timezone.now())
-        transaction.on_commit(lambda: referrals_escalation_tell(referral_ids=ids))
+        transaction.on_commit(lambda: referrals_escalation_tell(referral_ids=ids), using=shared_alias())
         task = referral_sync_task()
         if task is not None:
             for _pk, referral_uuid, schema in rows:

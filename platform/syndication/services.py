@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.models import District
 from workershome.errors import ServiceError
+from workershome.shards import shared_alias, shared_atomic
 from workershome.tenancy import on_commit_in_schema, on_portal
 
 from .models import FederationNotice, NoticeReceipt
@@ -23,7 +23,7 @@ def _refresh_pages_on_commit(notice: FederationNotice) -> None:
     from .tasks import notice_pages_refresh
 
     notice_id = notice.pk
-    on_commit_in_schema(lambda: notice_pages_refresh.delay(notice_id=notice_id))
+    on_commit_in_schema(lambda: notice_pages_refresh.delay(notice_id=notice_id), using=shared_alias())
 
 
 def notice_attachment_check(upload) -> None:
@@ -41,7 +41,7 @@ def notice_attachment_check(upload) -> None:
         raise ServiceError("notice_attachment_type", _("Attach a PDF file."), field="attachment")
 
 
-@transaction.atomic
+@shared_atomic
 def notice_publish(
     *,
     title: str,
@@ -103,7 +103,7 @@ def notice_publish(
     return notice
 
 
-@transaction.atomic
+@shared_atomic
 def notice_withdraw(*, notice: FederationNotice, by) -> FederationNotice:
     """Withdraw a notice: it disappears from every union's site (pages refresh on commit)."""
     if not may_withdraw(by, notice):
@@ -117,7 +117,7 @@ def notice_withdraw(*, notice: FederationNotice, by) -> FederationNotice:
     return notice
 
 
-@transaction.atomic
+@shared_atomic
 def notice_mark_read(*, notice: FederationNotice, union, by) -> NoticeReceipt:
     """Record that ``union``'s staff read ``notice`` (once; a second call changes nothing)."""
     if on_portal():

@@ -7,13 +7,16 @@ and answers three paths itself, on any host:
 - ``/healthz`` (liveness): the process serves requests. It checks nothing else, so that an
   outage of the database does not make the orchestrator restart every web pod at once.
 - ``/readyz`` (readiness): the database, Redis and, when configured, Elasticsearch answer
-  within a second; otherwise 503 naming what failed, and the pod gets no traffic.
+  within a second; otherwise 503 naming what failed, and the pod gets no traffic. It also
+  reports ``backlog``: work kept while a dependency was down (``search_pending``: search
+  indexing waiting for the engine). A backlog never makes the pod unready.
 - ``/metrics``: Prometheus metrics (django-prometheus), only with ``Authorization: Bearer
   <METRICS_TOKEN>``; without a configured token the path does not exist.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import time
 from collections.abc import Callable
@@ -80,15 +83,27 @@ def readiness() -> tuple[bool, dict[str, dict]]:
     return all(result["ok"] for result in results.values()), results
 
 
+def backlog() -> dict[str, int]:
+    """Work waiting for a dependency that was down, for operators; a count that cannot be
+    read (the database is down) is left out."""
+    from search.pending import pending_count
+
+    found: dict[str, int] = {}
+    with contextlib.suppress(Exception):
+        found["search_pending"] = pending_count(timeout_ms=int(CHECK_TIMEOUT_SECONDS * 1000))
+    return found
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
     ready, results = readiness()
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503
-    )
+    body: dict[str, object] = {"status": "ok" if ready else "unavailable", "checks": results}
+    if results.get("database", {}).get("ok"):
+        body["backlog"] = backlog()
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def metrics(request: HttpRequest) -> HttpResponse:

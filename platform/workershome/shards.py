@@ -24,21 +24,30 @@ How a union on a shard is reached, without touching the code that runs in it:
 - **Facts** are written through ``shared_alias()`` (federation/facts.py), so a shard's unions are
   counted in the directory's fact table like every other union.
 
-What is not covered (docs/scaling.md "Past one database"): joins in one SQL statement between a
-union's rows and public-only tables read the shard's own public tables, which the design fills
-by logical replication from the directory (not set up here); writes to public-only models from a
-shard union's context are not part of the union's transaction.
+- **Public-only writes have their own transaction.** The services of public-only apps open their
+  transactions with ``shared_atomic`` and queue after-commit work with ``using=shared_alias()``:
+  on one database that is ``transaction.atomic()`` as before; in a shard's union it is a
+  transaction on the directory, so their row locks (``select_for_update``) and all-or-nothing
+  writes hold there. It commits on its own, before the union's transaction around it: every such
+  write is idempotent (keyed on the outbox event id, or a get-or-create), so a union transaction
+  that rolls back afterwards and is repeated changes nothing twice.
+
+What is not covered (docs/scaling.md "Past one database"): a join in one SQL statement between a
+union's rows and public-only tables would read the shard's own (empty) public tables; no query
+does that today (union rows refer to accounts and unions by id, ``db_constraint=False``, checked
+by tests/scale/test_second_database.py), and the design fills those tables by logical replication
+from the directory should one ever need to.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import ContextDecorator, contextmanager
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from workershome.shard_settings import DIRECTORY_ALIAS
 
@@ -167,6 +176,39 @@ def shared_alias() -> str:
     if connection_database(wrapper) != DEFAULT_DB_ALIAS and wrapper.schema_name != _public():
         return DIRECTORY_ALIAS
     return DEFAULT_DB_ALIAS
+
+
+class _SharedAtomic(ContextDecorator):
+    """``transaction.atomic`` on ``shared_alias()``, chosen when the block is entered (a
+    decorator is applied at import, long before any union is being served)."""
+
+    def __init__(self, *, savepoint: bool = True) -> None:
+        self.savepoint = savepoint
+        self._atomic: Any = None
+
+    def _recreate_cm(self) -> _SharedAtomic:
+        return _SharedAtomic(savepoint=self.savepoint)  # one per call: decorated code may nest
+
+    def __enter__(self) -> None:
+        self._atomic = transaction.atomic(using=shared_alias(), savepoint=self.savepoint)
+        self._atomic.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._atomic.__exit__(*exc)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def shared_atomic(func: F | None = None, *, savepoint: bool = True) -> Any:
+    """A transaction for public-only tables: ``@shared_atomic``, ``@shared_atomic(savepoint=False)``
+    or ``with shared_atomic():``. On one database (or on the portal) exactly
+    ``transaction.atomic()``; in a shard's union, a transaction on the directory's connection.
+    ``savepoint=False`` suits handlers that run inside the union's outbox delivery: on one
+    database they join its transaction as before, without a savepoint per event."""
+    if func is not None:
+        return _SharedAtomic(savepoint=savepoint)(func)
+    return _SharedAtomic(savepoint=savepoint)
 
 
 _public_only_labels: frozenset[str] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django_tenants.utils import get_public_schema_name
 
 _tenant_connection: Any = connection  # django-tenants adds schema_name, tenant, set_* at run time
@@ -30,10 +30,15 @@ def use_public_schema() -> None:
 
 
 def on_commit_in_schema(
-    callback: Callable[[], object], *, schema: str | None = None, robust: bool = False
+    callback: Callable[[], object],
+    *,
+    schema: str | None = None,
+    robust: bool = False,
+    using: str | None = None,
 ) -> None:
     """Run ``callback`` after the current transaction commits, in ``schema`` (by default the
-    schema the connection is set to *now*).
+    schema the connection is set to *now*). ``using``: the connection whose transaction it is
+    (public-only services pass ``shards.shared_alias()``; default: the default connection).
 
     ``transaction.on_commit`` runs its callbacks in whatever schema the connection is set to at
     commit time, which may be another union's or public; a task queued there would carry the
@@ -48,4 +53,16 @@ def on_commit_in_schema(
         with schema_context(target):
             callback()
 
-    transaction.on_commit(run, robust=robust)
+    if using is None or using == DEFAULT_DB_ALIAS:
+        transaction.on_commit(run, robust=robust)
+        return
+
+    def run_when_free() -> None:
+        # The directory's transaction committed inside a shard union's open transaction (an
+        # outbox delivery): the default connection cannot change database until that one ends.
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(run, robust=robust)
+        else:
+            run()
+
+    transaction.on_commit(run_when_free, using=using, robust=robust)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +21,17 @@ _PERSONAL_KEYS = frozenset(
 
 
 def event_emit(
-    *, name: str, payload: dict[str, Any] | None = None, at: datetime.datetime | None = None
+    *,
+    name: str,
+    payload: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
+    event_id: uuid.UUID | None = None,
 ) -> OutboxEvent:
     """Record ``name`` in the union's outbox, inside the caller's transaction.
+
+    ``event_id``: a deterministic id for an event that a repeated task could emit twice (derive
+    it with ``uuid.uuid5`` from what the event is about); an event with that id already in the
+    outbox is returned instead of a second one, and the federation counts an id once.
 
     Raises ``ValueError`` for a payload key that could carry personal data; that is a
     programming error, never user input.
@@ -33,7 +42,15 @@ def event_emit(
         raise ValueError(f"personal data in event payload: {sorted(leaked)}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_emit must run inside the transaction of the change it records")
-    event = OutboxEvent.objects.create(name=name, payload=payload, occurred_at=at or timezone.now())
+    if event_id is not None:
+        existing = OutboxEvent.objects.filter(pk=event_id).first()
+        if existing is not None:
+            return existing
+        event = OutboxEvent.objects.create(
+            id=event_id, name=name, payload=payload, occurred_at=at or timezone.now()
+        )
+    else:
+        event = OutboxEvent.objects.create(name=name, payload=payload, occurred_at=at or timezone.now())
     _delivery_schedule()
     return event
 

@@ -125,6 +125,7 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
     slug = f"erhao{uuid.uuid4().hex[:6]}"
     directory_name = connections["default"].settings_dict["NAME"]
     timings: dict[str, float] = {}
+    made_here: dict[str, list] = {"accounts": [], "streets": []}
 
     def scenario():
         # The shard's own public schema, migrated like the directory's.
@@ -155,6 +156,8 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
         assert filed.status_code == 201, filed.content
         # The directory's unions are served beside it, from the same process.
         assert Client(HTTP_HOST=union_a.primary_host).get("/").status_code == 200
+
+        _directory_writes_from_the_shard(union, union_a, made_here)
 
         # Migrated: undo the union's newest migration of one app on the shard, then migrate.
         with tenant_context(union):
@@ -191,17 +194,19 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
             assert union.database == SHARD
             assert SchemaState.objects.get(union=union).fingerprint not in ("", "behind")
 
-            # Counted: the appeal's case.opened fact reached the directory's fact table.
-            assert Fact.objects.filter(union_id=union_pk, name="case.opened").count() == 1
+            # Counted: the case.opened facts (the appeal's, the warning's case) reached the
+            # directory's fact table and its dashboard.
+            assert Fact.objects.filter(union_id=union_pk, name="case.opened").count() == 2
             scope = Scope("union", district=union.district, street=union.street, union=union)
             board = dashboard_build(scope, period_parse({}), link=lambda level, pk: f"/{level}/{pk}/")
-            assert board.units[1].rows[0].cells["cases_opened"] == 1
+            assert board.units[1].rows[0].cells["cases_opened"] == 2
     finally:
         with django_db_blocker.unblock():
 
             def clean():
                 from accounts.models import Account
 
+                _directory_writes_clean(made_here)
                 union = Union.objects.filter(slug=slug).first()
                 if union is not None:
                     Fact.objects.filter(union_id=union.pk).delete()
@@ -213,6 +218,127 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
 
             _in_thread(clean)
     print(f"\nshard public schema migrated in {timings.get('migrate_shared', 0):.1f}s")
+
+
+def _directory_writes_from_the_shard(union, union_a, made_here: dict) -> None:
+    """The shard's union does work whose rows live in the directory, from its own context and
+    outside any transaction as in a request or a task: each such service runs its own
+    transaction on the directory (row locks included) and the after-commit work reaches the
+    right schema on the right database."""
+    from django.db import transaction
+
+    from docking.models import BookingRequest, BookingStatus
+    from docking.selectors import Party
+    from docking.services import booking_decide, booking_request, resource_create
+    from federation.models import Fact, FederationRole, InboxWarning
+    from portal_notifications.models import PortalNotification
+    from stations.models import ReceiverKind, ReferralStatus, ServiceStation, StationReferral
+    from stations.services import referral_advance, referral_reads_log, referral_receive
+    from tenants.incidents.models import IncidentWarning
+    from tenants.incidents.services import incident_warning_report
+    from tenants.privacy.models import SensitiveAccess
+    from tests.factories import make_person
+
+    portal = union_a.__class__.objects.get(schema_name="public")
+    street = union_a.district.streets.order_by("code").first()
+    made_here["streets"].append(street.pk)
+
+    def portal_person(kind: str, name: str, **place):
+        account, user = make_person(portal, kind, name=name)
+        made_here["accounts"].append(account.mobile)
+        FederationRole.objects.create(user=user, kind=kind, **place)
+        return user
+
+    district_admin = portal_person("district_admin", "二号区管", district=union.district)
+    station_staff = portal_person("station_staff", "二号站长", street=street)
+    chairman = make_person(union, "chairman", name="二号主席")
+    made_here["accounts"].append(chairman[0].mobile)
+    chairman_user = chairman[1]
+
+    # 1. A collective-incident warning: reported in the union (its database), delivered by the
+    #    outbox into the district's inbox (the directory); the district's staff are told.
+    with tenant_context(union):
+        warning = incident_warning_report(
+            by=chairman_user, category="wage_arrears", summary="二号库三车间约四十名职工因欠薪商量停工。",
+            headcount=40, location="厂区三车间", risk_level="elevated",
+        )  # fmt: skip
+        assert IncidentWarning.objects.get(pk=warning.pk).delivered_at is not None
+    inbox = InboxWarning.objects.get(event_id=warning.event_id)
+    assert inbox.union_id == union.pk and inbox.district_id == union.district_id
+    assert PortalNotification.objects.filter(recipient=district_admin, kind="warning").count() == 1
+    assert Fact.objects.filter(union_id=union.pk, name="warning.raised").count() == 1
+
+    # 2. Docking: the union books a station's room (a row lock on the resource in the
+    #    directory), the station approves on the portal, and the union, told in its own schema,
+    #    reports the approval as a fact once.
+    station = ServiceStation.objects.create(
+        street=street, name="二号测试服务站", address="朝阳区测试路1号", phone="010-12345678", services="场地"
+    )
+    with schema_context("public"):
+        room = resource_create(
+            party=Party(station=station), by=station_staff, kind="room", title="二号活动室",
+            address="朝阳区测试路1号2层", contact="010-12345678", capacity=20, publish=True,
+        )  # fmt: skip
+    with tenant_context(union):
+        booking = booking_request(
+            resource=room, party=Party(union=union), by=chairman_user, requester_name="李强",
+            requester_phone="13800138098", purpose="班组培训", headcount=10,
+            starts_at=_soon(hours=50), ends_at=_soon(hours=52),
+        )  # fmt: skip
+    with schema_context("public"):
+        booking_decide(booking=booking, approve=True, by=station_staff)
+    booking = BookingRequest.objects.get(pk=booking.pk)
+    assert booking.status == BookingStatus.APPROVED and booking.told_requester == BookingStatus.APPROVED
+    assert Fact.objects.filter(union_id=union.pk, name="docking.booking_approved").count() == 1
+
+    # 3. A referral to the district: received in the union's delivery transaction, accepted by
+    #    the district on the portal (outside any transaction, so its row lock needs its own),
+    #    and the district's read of what was shared logged in the union's audit log.
+    with tenant_context(union), transaction.atomic():
+        referral, created = referral_receive(
+            union_schema=union.schema_name, event_id=uuid.uuid4(), referral_uuid=uuid.uuid4(),
+            reference="ZJ-SHARD-1", case_kind="appeal", difficulty="normal",
+            shared=[{"label": "诉求", "value": "班车站点"}], sent_at=_soon(hours=0),
+            receiver_kind=ReceiverKind.DISTRICT,
+        )  # fmt: skip
+        assert created
+    with schema_context("public"):
+        referral_advance(referral=referral, action="accept", by=district_admin)
+        assert StationReferral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
+        referral_reads_log(
+            referrals=[StationReferral.objects.get(pk=referral.pk)], user=district_admin, via="portal"
+        )
+    with tenant_context(union):
+        assert SensitiveAccess.objects.filter(object_pk=str(referral.pk), via="portal").count() == 1
+
+
+def _soon(*, hours: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=hours)
+
+
+def _directory_writes_clean(made_here: dict) -> None:
+    from accounts.models import Account
+    from docking.models import BookingRequest, SharedResource
+    from federation.models import FederationRole, InboxWarning
+    from portal_notifications.models import PortalNotification
+    from stations.models import ServiceStation, StationReferral
+    from tenants.users.models import User
+
+    StationReferral.objects.filter(reference="ZJ-SHARD-1").delete()
+    BookingRequest.objects.filter(resource__title="二号活动室").delete()
+    SharedResource.objects.filter(title="二号活动室").delete()
+    ServiceStation.objects.filter(name="二号测试服务站").delete()
+    InboxWarning.objects.filter(union__slug__startswith="erhao").delete()
+    accounts = list(Account.objects.filter(mobile__in=made_here["accounts"]))
+    users = User.objects.filter(account__in=accounts)
+    PortalNotification.objects.filter(recipient__in=users).delete()
+    FederationRole.objects.filter(user__in=users).delete()
+    users.delete()
+    Account.objects.filter(pk__in=[a.pk for a in accounts]).delete()
 
 
 def test_switching_a_connection_to_another_database_inside_a_transaction_is_refused(
@@ -236,3 +362,24 @@ def test_switching_a_connection_to_another_database_inside_a_transaction_is_refu
 
     with django_db_blocker.unblock():
         assert _in_thread(work) == second_database
+
+
+def test_union_rows_refer_to_directory_rows_by_id_only():
+    """A union's tables may live on a shard whose public tables hold nothing of the directory's,
+    so a union model refers to a public-only model without a database constraint (and code
+    reads the referred row through the router, never by a join in the same statement)."""
+    from django.apps import apps
+
+    from workershome.shards import public_only_labels
+
+    shared = public_only_labels()
+    relations = [
+        (model._meta.label, field.name, field.related_model._meta.label, field.db_constraint)
+        for model in apps.get_models()
+        if model._meta.app_label not in shared
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model is not None
+        and field.related_model._meta.app_label in shared
+    ]  # fmt: skip
+    assert relations, "expected union rows that refer to accounts and unions"
+    assert [r for r in relations if r[3]] == []

@@ -83,3 +83,54 @@ def test_the_embedded_engine_starts_once_and_is_reused_by_the_next_process(tmp_p
     finally:
         assert embedded_engine_stop(tmp_path)
     assert engine_state(tmp_path) is None
+
+
+def test_the_test_engine_folder_is_this_checkouts_and_this_workers():
+    """Two checkouts (or two runs in one checkout with their own TEST_REDIS_DB) running the
+    suite at once never share an engine's folder (nor, so, its process or port: the port is the
+    kernel's choice and the process belongs to its folder)."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from search import conf
+
+    root = Path(__file__).resolve().parents[2]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    run = f"{os.path.realpath(root)}\0{os.environ.get('TEST_REDIS_DB', '')}"
+    assert (
+        conf.engine_dir()
+        == root / "var" / "test" / worker / f"search-{hashlib.sha1(run.encode()).hexdigest()[:10]}"
+    )
+
+
+def test_an_engine_of_another_folder_is_never_reused_or_stopped(tmp_path):
+    """A state file copied from another checkout, or one whose pid now belongs to another
+    process, does not make this folder use (or stop) that engine."""
+    import json
+    import os
+    import shutil
+
+    from search.engine import STATE_FILE
+
+    ours, copied, reused_pid = tmp_path / "ours", tmp_path / "copied", tmp_path / "reused"
+    first = embedded_engine_url(ours)
+    second = None
+    try:
+        copied.mkdir()
+        shutil.copy(ours / STATE_FILE, copied / STATE_FILE)
+        assert engine_state(copied) is None
+        assert not embedded_engine_stop(copied)  # the other folder's engine is left running
+        second = embedded_engine_url(copied)
+        assert second != first  # a new engine of its own, on another port
+
+        reused_pid.mkdir()
+        state = json.loads((ours / STATE_FILE).read_text())
+        state.update(owner=os.path.realpath(reused_pid), pid=os.getpid())  # alive, not an engine of ours
+        (reused_pid / STATE_FILE).write_text(json.dumps(state))
+        assert engine_state(reused_pid) is None
+        assert engine_state(ours) is not None
+    finally:
+        embedded_engine_stop(copied)
+        assert embedded_engine_stop(ours)
+    assert engine_state(ours) is None

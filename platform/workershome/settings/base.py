@@ -349,6 +349,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tenants.archives.tasks.archive_years_report_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Search: indexing kept while the engine was down, applied once it answers (public schema).
+    "search-pending-sweep": {"task": "search.tasks.search_pending_sweep", "schedule": 5 * 60},
 }
 # Sensitive personal data (PIPL, tenants/privacy): comma-separated Fernet keys; the first
 # encrypts, all decrypt (put a new key first to rotate). Only dev.py and test.py have a default;

@@ -4,6 +4,7 @@ The machine's servers on 127.0.0.1 are preferred; without them the embedded Post
 and the tests that need Redis and a Celery worker start what they need themselves.
 """
 
+import hashlib
 import os
 
 from workershome.embedded import tcp_reachable
@@ -30,6 +31,13 @@ os.environ["WORKERSHOME_VAR_DIR"] = os.path.abspath(
 )
 
 from .base import *
+
+# The embedded search engine a test process starts on demand (search.conf.engine_dir): one per
+# checkout, test run and xdist worker. VAR_DIR is already this checkout's var/test/<worker>; the
+# hash of the checkout's real path keeps two checkouts apart even where they share var/ (a
+# symlink), and TEST_REDIS_DB (set apart for runs at once) two runs in one checkout.
+_search_run = f"{os.path.realpath(BASE_DIR)}\0{os.environ.get('TEST_REDIS_DB', '')}"
+SEARCH_ENGINE_DIR = VAR_DIR / f"search-{hashlib.sha1(_search_run.encode()).hexdigest()[:10]}"
 
 DEBUG = False
 CACHE_MIDDLEWARE_SECONDS = 0  # tests see every change at once; the benchmark measures the cache
