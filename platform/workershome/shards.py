@@ -76,6 +76,28 @@ def database_names() -> list[str]:
     return [DEFAULT_DB_ALIAS, *shards()]
 
 
+FEWEST = "fewest"
+
+
+def database_for_new_union() -> str:
+    """Where a new union goes: ``UNION_NEW_DATABASE`` names a database, or is ``fewest`` for the
+    database holding the fewest unions now (the directory first on a tie). Read from the
+    registry in the directory; two unions made at the same moment may both land on the same
+    database, which only evens out a little later."""
+    choice = getattr(settings, "UNION_NEW_DATABASE", DEFAULT_DB_ALIAS) or DEFAULT_DB_ALIAS
+    if choice != FEWEST:
+        return choice
+    names = database_names()
+    alias = DIRECTORY_ALIAS if DIRECTORY_ALIAS in connections.settings else DEFAULT_DB_ALIAS
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT database, count(*) FROM public.registry_union WHERE schema_name <> %s GROUP BY database",
+            [_public()],
+        )
+        counts = dict(cursor.fetchall())
+    return min(names, key=lambda name: (counts.get(name, 0), names.index(name)))
+
+
 # -- which database a schema lives in ---------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from accounts.models import Account
 from accounts.services import account_get_or_create, local_user_for_account
 from federation.models import District, Street
 from workershome.errors import Conflict, ServiceError
-from workershome.shards import database_names
+from workershome.shards import database_for_new_union, database_names
 from workershome.tenancy import on_portal, use_public_schema
 
 from .locks import slug_lock, template_lock_shared
@@ -109,7 +109,7 @@ def union_provision(
 
     if not on_portal():
         raise ServiceError("not_on_portal", _("Unions are created from the federation portal."))
-    database = database or settings.UNION_NEW_DATABASE
+    database = database or database_for_new_union()
     if database not in database_names():
         raise ServiceError("database_unknown", _("Unknown database for the new union."), field="database")
     if migrate and database != DEFAULT_DB_ALIAS:

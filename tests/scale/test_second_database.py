@@ -383,3 +383,25 @@ def test_union_rows_refer_to_directory_rows_by_id_only():
     ]  # fmt: skip
     assert relations, "expected union rows that refer to accounts and unions"
     assert [r for r in relations if r[3]] == []
+
+
+def test_new_unions_go_to_the_database_with_the_fewest(settings, union_a, union_b):
+    """``UNION_NEW_DATABASE=fewest`` places a new union on the database holding the fewest
+    unions (the directory first on a tie); a named database is taken as it is."""
+    from tenants.registry.models import Union
+    from workershome.shards import database_for_new_union
+
+    settings.DATABASE_SHARDS = {SHARD: "postgres:///unused"}  # only the registry is read
+    settings.UNION_NEW_DATABASE = SHARD
+    assert database_for_new_union() == SHARD
+    settings.UNION_NEW_DATABASE = "fewest"
+    unions = Union.objects.exclude(schema_name="public")
+    assert unions.count() >= 2
+    assert database_for_new_union() == SHARD  # the shard holds none yet
+    unions.exclude(pk=union_a.pk).update(database=SHARD)
+    assert database_for_new_union() == "default"  # one here, the rest there
+    unions.update(database=SHARD)
+    assert database_for_new_union() == "default"
+    unions.update(database="default")
+    settings.DATABASE_SHARDS = {}
+    assert database_for_new_union() == "default"  # one database: always the directory
