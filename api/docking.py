@@ -114,6 +114,10 @@ class BookingRequestSerializer(serializers.ModelSerializer):
     resource_title = serializers.CharField(source="resource.title", read_only=True)
     publisher = serializers.CharField(source="resource.publisher_name", read_only=True)
     requester = serializers.CharField(source="requester_display", read_only=True)
+    status_label = serializers.CharField(
+        source="get_status_display", read_only=True,
+        help_text="The status in the request's language; ``expired``: nobody decided before its start.",
+    )  # fmt: skip
     requester_name = serializers.SerializerMethodField()
     requester_phone = serializers.SerializerMethodField()
 
@@ -121,8 +125,8 @@ class BookingRequestSerializer(serializers.ModelSerializer):
         model = BookingRequest
         fields = [
             "id", "resource", "resource_title", "publisher", "requester", "requester_name", "requester_phone",
-            "purpose", "headcount", "starts_at", "ends_at", "status", "reply", "decided_at", "decided_by_name",
-            "closed_at", "created_at",
+            "purpose", "headcount", "starts_at", "ends_at", "status", "status_label", "reply", "decided_at",
+            "decided_by_name", "closed_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -399,7 +403,7 @@ class BookingRequestViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixi
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BookingDecideSerializer, responses={200: BookingRequestSerializer, 400: None, 404: None,
-                   409: OpenApiResponse(description="already decided, or the time is taken")},
+                   409: OpenApiResponse(description="already decided, lapsed, or the time is taken")},
                    summary="Approve or decline / 批准或拒绝")  # fmt: skip
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:

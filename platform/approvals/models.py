@@ -2,8 +2,10 @@
 
 A union app sends a request up through its outbox; the delivery handler calls
 ``services.approval_request_receive`` inside the union's delivery transaction, keyed by the
-outbox event's id, so delivering the same event twice changes nothing. District administrators
-of the union's district (or city administrators) approve or return it on the portal; the
+outbox event's id, so delivering the same event twice changes nothing. The administrators of the
+union's district (the city's when it has none) are told in their portal notifications after
+commit (``approval_arrival_tell``, once per request). District administrators of the union's
+district (or city administrators) approve or return it on the portal; the
 decision is carried back into the union's schema by the task the requesting app registered for
 its kind (``registry.approval_kind_register``). Generic: elections use it for the election plan
 and the election result; other upward approvals can register their own kinds.

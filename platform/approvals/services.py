@@ -7,13 +7,16 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
 
+from federation.models import FederationRole
 from tenants.registry.models import Union
 from workershome.errors import Conflict, ServiceError
 from workershome.shards import shared_alias, shared_atomic
-from workershome.tenancy import on_commit_in_schema, on_portal
+from workershome.tenancy import current_schema, on_commit_in_schema, on_portal
 
 from .models import ApprovalRequest
 from .registry import approval_kind
@@ -59,7 +62,85 @@ def approval_request_receive(
         summary=[{"label": str(row["label"]), "value": str(row["value"])} for row in summary],
         submitted_at=submitted_at,
     )
+    _arrival_tell_on_commit(request)
     return request, True
+
+
+def _arrival_tell_on_commit(approval: ApprovalRequest) -> None:
+    """After the delivery commits, a task on the public schema tells the deciding administrators.
+    robust: the request is on the approvals page whatever happens to the notice."""
+    from .tasks import approval_arrival_tell_task
+
+    approval_id = approval.pk
+    on_commit_in_schema(
+        lambda: approval_arrival_tell_task.delay(approval_id=approval_id),
+        schema=get_public_schema_name(),
+        robust=True,
+        using=shared_alias(),
+    )
+
+
+def approval_recipients(approval: ApprovalRequest) -> list:
+    """Portal users who decide a request: the administrators of its district, or the city's
+    administrators when the district has none (or the union has no district). Public schema."""
+    from tenants.users.models import User
+
+    roles = FederationRole.objects.filter(user__is_active=True)
+    ids = set(
+        roles.filter(kind=FederationRole.Kind.DISTRICT_ADMIN, district=approval.district_id).values_list(
+            "user_id", flat=True
+        )
+        if approval.district_id
+        else []
+    )
+    if not ids:
+        ids = set(roles.filter(kind=FederationRole.Kind.CITY_ADMIN).values_list("user_id", flat=True))
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def approval_notice_key(approval: ApprovalRequest) -> str:
+    """``approval:<object>:<request>``: one notice per request; a later request about the same
+    union object (a re-submission) replaces the notices of earlier ones still unread."""
+    return f"approval:{approval.object_uuid}:{approval.pk}"
+
+
+def approval_arrival_tell(*, approval_id: int) -> int:
+    """On the public schema: tell the deciding administrators in their portal notifications that
+    a request arrived (or came back after a return) — its title, the union, the kind and when it
+    was submitted, linked to its approval page; never the summary (read there, signed in). Once
+    per request: a repeated task tells nobody twice. Returns how many were addressed."""
+    from portal_notifications.models import NotificationKind
+    from portal_notifications.services import portal_notify
+
+    if current_schema() != get_public_schema_name():
+        raise RuntimeError("approval_arrival_tell runs on the public schema")
+    approval = ApprovalRequest.objects.select_related("union").filter(pk=approval_id).first()
+    if approval is None or approval.status != ApprovalRequest.Status.PENDING:
+        return 0  # decided before the notice went out: nothing left to ask of anyone
+    resubmitted = (
+        ApprovalRequest.objects.filter(
+            kind=approval.kind, object_uuid=approval.object_uuid, status=ApprovalRequest.Status.RETURNED,
+            pk__lt=approval.pk,
+        )
+        .exists()
+    )  # fmt: skip
+    kind = approval_kind(approval.kind)
+    with translation.override("zh-hans"):
+        params = {"title": approval.title, "union": approval.union.name}
+        title = (
+            gettext("Re-submitted for approval: %(title)s (%(union)s)") % params
+            if resubmitted
+            else gettext("Approval requested: %(title)s (%(union)s)") % params
+        )
+        body = gettext("%(kind)s, submitted %(when)s. Approve or return it on the approvals page.") % {
+            "kind": str(kind.label) if kind is not None else approval.kind,
+            "when": formats.date_format(timezone.localtime(approval.submitted_at), "Y-m-d H:i"),
+        }
+    key = approval_notice_key(approval)
+    return portal_notify(
+        recipients=approval_recipients(approval), kind=NotificationKind.APPROVAL, title=title, body=body,
+        link=f"/admin/approvals/{approval.pk}/", key=key, replaces=key.rsplit(":", 1)[0] + ":",
+    )  # fmt: skip
 
 
 @shared_atomic

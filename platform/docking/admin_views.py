@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -303,7 +304,10 @@ class IncomingDetailView(View):
     def _show(self, request, booking, form, status=200) -> HttpResponse:
         return _render(request, "booking.html", {
             "page_title": booking.resource.title, "booking": booking, "form": form,
-            "may_decide": booking.status == BookingStatus.REQUESTED,
+            # A request whose start has passed lapses (the sweep closes it): nothing to decide.
+            "may_decide": booking.status == BookingStatus.REQUESTED and booking.starts_at > timezone.now(),
+            "lapsed": booking.status == BookingStatus.EXPIRED
+            or (booking.status == BookingStatus.REQUESTED and booking.starts_at <= timezone.now()),
             "may_complete": booking.status == BookingStatus.APPROVED,
         }, status=status)  # fmt: skip
 

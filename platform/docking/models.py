@@ -5,8 +5,9 @@ A ``SharedResource`` (共享资源) is published by exactly one *publisher*: a u
 or a service station (``stations.ServiceStation``). Its district and street are the publisher's,
 copied when it is saved, so the catalogue filters without joining the registry. A
 ``BookingRequest`` (预约申请) is another unit's request to use it for a time; the publisher's staff
-approve or decline it, the requester may cancel it, and an approved booking is completed once
-used. Completed bookings are the usage the federation counts as "有对接" (six haves: docking).
+approve or decline it, the requester may cancel it, an approved booking is completed once used,
+and a request nobody decided before its start lapses (``expired``). Completed bookings are the
+usage the federation counts as "有对接" (six haves: docking).
 
 Both tables live in the public schema: the public row is the truth. The units involved are told
 of a change by a task in their own schema (a notification to their staff), never by reading one
@@ -121,13 +122,15 @@ class SharedResource(models.Model):
 
 class BookingStatus(models.TextChoices):
     """Where a booking request stands: requested → approved / declined; approved → completed;
-    requested or approved → cancelled by the requester."""
+    requested or approved → cancelled by the requester; requested → expired when its start
+    passes before anyone decided it (the 15-minute sweep)."""
 
     REQUESTED = "requested", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Used")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Lapsed without a decision")
 
 
 class BookingRequest(models.Model):
@@ -163,7 +166,7 @@ class BookingRequest(models.Model):
     requested_by_name = models.CharField(_("requested by"), max_length=50, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by_name = models.CharField(_("decided by"), max_length=50, blank=True)
-    closed_at = models.DateTimeField(_("completed or cancelled"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)  # used, cancelled or lapsed
     told_publisher = models.CharField(max_length=10, blank=True, editable=False)
     told_requester = models.CharField(max_length=10, blank=True, editable=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -185,7 +188,10 @@ class BookingRequest(models.Model):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="docking_booking_times"),
             models.CheckConstraint(condition=Q(headcount__gte=1), name="docking_booking_headcount"),
             models.CheckConstraint(
-                condition=Q(status="requested") | Q(status="cancelled") | Q(decided_at__isnull=False),
+                condition=Q(status="requested")
+                | Q(status="cancelled")
+                | Q(status="expired")
+                | Q(decided_at__isnull=False),
                 name="docking_booking_decided_at",
             ),
             ExclusionConstraint(

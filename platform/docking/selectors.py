@@ -17,10 +17,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from federation.models import FederationRole
+from federation.roles import CACHE_ATTRIBUTE as ROLES_ATTRIBUTE
 from federation.roles import federation_roles
 from stations.models import ServiceStation
 from tenants.registry.models import Union
-from workershome.tenancy import current_tenant, on_portal
+from workershome.tenancy import current_schema, current_tenant, on_portal
 
 from .models import BookingRequest, BookingStatus, ResourceKind, SharedResource
 
@@ -71,11 +72,43 @@ def _roles(user) -> list[FederationRole]:
     return federation_roles(user)
 
 
+# Where ``parties_for`` keeps its answer on the user object: (schema, user id, token, parties).
+PARTIES_ATTRIBUTE = "_docking_parties"
+
+
+def _memo_token(user) -> Any:
+    """What a memo of the user's parties hangs on, compared by identity: on the portal the
+    request's copy of their federation roles (``FederationRolesMiddleware``), on a union's site
+    Django's permission cache on the user object (``ModelBackend``). Both live exactly as long
+    as what the answer is made from is read once; ``None`` (no memo) anywhere else — tests, tasks
+    and commands pass user objects whose roles or permissions may change, and get a fresh
+    answer every time."""
+    return getattr(user, ROLES_ATTRIBUTE if on_portal() else "_perm_cache", None)
+
+
 def parties_for(user) -> list[Party]:
     """The units ``user`` may act for here: this union (chairman and officers), or on the portal
-    the stations of the streets the user staffs."""
+    the stations of the streets the user staffs.
+
+    An admin page asks this a dozen times (menu items, the chosen station, scopes): the answer is
+    kept on the request's user, keyed by the schema and the user, and hangs on the request's copy
+    of what it is made from (``_memo_token``), so another schema, another user or a user object
+    without such a copy never gets a kept answer."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return []
+    schema = current_schema()
+    memo = getattr(user, PARTIES_ATTRIBUTE, None)
+    token = _memo_token(user)
+    if memo is not None and token is not None and memo[:2] == (schema, user.pk) and memo[2] is token:
+        return list(memo[3])
+    parties = _parties_read(user)
+    token = _memo_token(user)  # a union's permission cache is made by the first read
+    if token is not None:
+        setattr(user, PARTIES_ATTRIBUTE, (schema, user.pk, token, tuple(parties)))
+    return parties
+
+
+def _parties_read(user) -> list[Party]:
     if not on_portal():
         union = current_tenant()
         if isinstance(union, Union) and union.pk and user.has_perm("docking.share_resources"):

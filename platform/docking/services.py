@@ -376,10 +376,19 @@ def booking_request(
     return booking
 
 
+def _lapsed_error() -> Conflict:
+    return Conflict(
+        "booking_expired",
+        _("This request lapsed: its time began before anyone decided it. The requester can ask again for "
+          "another time."),
+    )  # fmt: skip
+
+
 @shared_atomic
 def booking_decide(*, booking: BookingRequest, approve: bool, reply: str = "", by) -> BookingRequest:
     """批准 / 拒绝: the publisher's staff decide a request once; declining needs a reply. An
-    approval that would overlap another approved booking is refused."""
+    approval that would overlap another approved booking is refused, and so is any decision on
+    a request whose start has passed (lapsed, or about to be closed by the sweep)."""
     resource = booking.resource
     if not _acts_for(by, _publisher(resource)):
         raise ServiceError("docking_forbidden", _("Only the staff of the unit that published this resource can "
@@ -388,6 +397,10 @@ def booking_decide(*, booking: BookingRequest, approve: bool, reply: str = "", b
                   message=_("Say why the request is declined."))  # fmt: skip
     SharedResource.objects.select_for_update().filter(pk=resource.pk).first()  # one decision at a time
     locked = BookingRequest.objects.select_for_update().get(pk=booking.pk)
+    if locked.status == BookingStatus.EXPIRED or (
+        locked.status == BookingStatus.REQUESTED and locked.starts_at <= timezone.now()
+    ):
+        raise _lapsed_error()
     if locked.status != BookingStatus.REQUESTED:
         raise Conflict("booking_decided", _("This request has already been decided or cancelled."))
     locked.reply = reply
@@ -476,6 +489,16 @@ def _message(booking: BookingRequest, side: str) -> tuple[str, str] | None:
             "resource": resource, "when": when, "requester": booking.requester_display,
         }  # fmt: skip
         return title, booking.purpose
+    if booking.status == BookingStatus.EXPIRED:
+        params = {"resource": resource, "when": when, "requester": booking.requester_display}
+        if side == "publisher":
+            title = gettext("Booking request lapsed: %(resource)s, %(when)s, from %(requester)s") % params
+            return title, gettext("Nobody approved or declined it before its time began; it is closed.")
+        title = gettext("No decision in time: %(resource)s, %(when)s") % params
+        return title, gettext(
+            "The publisher did not approve or decline your request before its time began; it is closed. "
+            "Ask again for another time if you still need the resource."
+        )
     if side == "publisher" and booking.status == BookingStatus.CANCELLED:
         title = gettext("Booking cancelled: %(resource)s, %(when)s, by %(requester)s") % {
             "resource": resource, "when": when, "requester": booking.requester_display,
@@ -526,7 +549,7 @@ def booking_tell(*, booking_id: int, side: str) -> bool:
                 return False
             title, body = message
             if party.union is not None:
-                _notify_union_staff(title=title, body=body, side=side)
+                _notify_union_staff(title=title, body=body, side=side, status=booking.status)
             else:
                 _tell_station_staff(party, booking=booking, side=side, title=title, body=body)
             return True
@@ -555,7 +578,7 @@ def _fact_emit(booking: BookingRequest, *, status: str | None = None) -> None:
     })  # fmt: skip
 
 
-def _notify_union_staff(*, title: str, body: str, side: str) -> None:
+def _notify_union_staff(*, title: str, body: str, side: str, status: str = "") -> None:
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
@@ -570,6 +593,8 @@ def _notify_union_staff(*, title: str, body: str, side: str) -> None:
         holders |= Q(groups__permissions=permission) | Q(user_permissions=permission)
     staff = User.objects.filter(is_active=True).filter(holders)
     url = "/admin/docking/incoming/" if side == "publisher" else "/admin/docking/requests/"
+    if status == BookingStatus.EXPIRED:
+        url += f"?status={status}"
     notify(recipients=list(staff.distinct().order_by("pk")), title=title, body=body, url=url,
            channels=("site", "sms"))  # fmt: skip
 
@@ -595,6 +620,8 @@ def _tell_station_staff(party: Party, *, booking: BookingRequest, side: str, tit
         if side == "publisher"
         else f"/admin/docking/requests/?station={station.pk}"
     )
+    if side == "requester" and booking.status == BookingStatus.EXPIRED:
+        link += f"&status={booking.status}"
     portal_notify(recipients=users, kind=NotificationKind.BOOKING, title=title, body=body, link=link,
                   key=f"booking:{booking.pk}:{side}:{booking.status}")  # fmt: skip
     text = f"【职工之家】{title}"
@@ -613,9 +640,9 @@ TELL_SWEEP_DAYS = 14
 
 def bookings_tell_sweep() -> int:
     """On the public schema: queue again the notices whose task was lost — a side that has not been
-    told of a status that concerns it (a request or a cancellation for the publisher, a decision or
-    the use, which the requesting union reports as a fact, for the requester) — each in its own
-    schema. Returns how many were queued."""
+    told of a status that concerns it (a request, a cancellation or a lapse for the publisher, a
+    decision, a lapse or the use, which the requesting union reports as a fact, for the requester)
+    — each in its own schema. Returns how many were queued."""
     from django.db.models import F, Q
     from django_tenants.utils import schema_context
 
@@ -628,11 +655,16 @@ def bookings_tell_sweep() -> int:
         Q(created_at__gte=since) | Q(decided_at__gte=since) | Q(closed_at__gte=since)
     ).select_related("resource__union", "resource__station", "requester_union", "requester_station")
     publisher = recent.filter(
-        Q(status__in=[BookingStatus.REQUESTED, BookingStatus.CANCELLED])
+        Q(status__in=[BookingStatus.REQUESTED, BookingStatus.CANCELLED, BookingStatus.EXPIRED])
         | Q(status=BookingStatus.APPROVED, told_publisher="", decided_by_name="")  # approved at once
     ).exclude(told_publisher=F("status"))
     requester = recent.filter(
-        status__in=[BookingStatus.APPROVED, BookingStatus.DECLINED, BookingStatus.COMPLETED]
+        status__in=[
+            BookingStatus.APPROVED,
+            BookingStatus.DECLINED,
+            BookingStatus.COMPLETED,
+            BookingStatus.EXPIRED,
+        ]
     ).exclude(told_requester=F("status"))
     queued = 0
     for side, bookings in (("publisher", publisher), ("requester", requester)):
@@ -682,3 +714,40 @@ def bookings_complete_ended(*, now: datetime.datetime | None = None) -> int:
             marked += len(ended)
         if len(ended) < COMPLETE_BATCH:
             return marked
+
+
+def bookings_expire_lapsed(*, now: datetime.datetime | None = None) -> int:
+    """On the public schema (the 15-minute sweep): close every request still awaiting approval
+    whose start has passed — nobody can sensibly approve it any more — as ``expired`` (过期未审批),
+    and tell both sides after commit: the requester that nobody decided in time, the publisher
+    that it lapsed. Idempotent and in skip-locked batches like ``bookings_complete_ended``: a
+    request decided or cancelled meanwhile, or locked by someone deciding it now, is left alone
+    (the next sweep finds it if it is still waiting). Returns how many were closed."""
+    now = now or timezone.now()
+    closed = 0
+    while True:
+        with shared_atomic():
+            lapsed = list(
+                BookingRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related(
+                    "resource__union", "resource__station", "requester_union", "requester_station"
+                )
+                .filter(status=BookingStatus.REQUESTED, starts_at__lte=now)
+                .order_by("starts_at", "pk")[:COMPLETE_BATCH]
+            )
+            if not lapsed:
+                return closed
+            BookingRequest.objects.filter(
+                pk__in=[b.pk for b in lapsed], status=BookingStatus.REQUESTED
+            ).update(status=BookingStatus.EXPIRED, closed_at=now)
+            for booking in lapsed:
+                booking.status, booking.closed_at = BookingStatus.EXPIRED, now
+                for side, party in (
+                    ("requester", _requester(booking)),
+                    ("publisher", _publisher(booking.resource)),
+                ):
+                    if party.union is None or party.union.status == "active":
+                        _tell_after_commit(booking, side)
+            closed += len(lapsed)
+        if len(lapsed) < COMPLETE_BATCH:
+            return closed

@@ -21,12 +21,13 @@ def booking_tell_task(*, booking_id: int, side: str) -> bool:
 @shared_task(name="docking.tasks.bookings_tell_sweep", acks_late=True)
 def bookings_tell_sweep_task() -> dict[str, int]:
     """Beat, every 15 minutes, on the public schema: repeat the notices whose task was lost,
-    then mark approved bookings that have ended as used (their notices are queued fresh, so the
-    repeat comes first and does not queue them twice)."""
+    then mark approved bookings that have ended as used and close the requests nobody decided
+    before their start as lapsed (their notices are queued fresh, so the repeat comes first and
+    does not queue them twice)."""
     from django_tenants.utils import get_public_schema_name, schema_context
 
-    from .services import bookings_complete_ended, bookings_tell_sweep
+    from .services import bookings_complete_ended, bookings_expire_lapsed, bookings_tell_sweep
 
     with schema_context(get_public_schema_name()):
         queued = bookings_tell_sweep()
-        return {"queued": queued, "completed": bookings_complete_ended()}
+        return {"queued": queued, "completed": bookings_complete_ended(), "expired": bookings_expire_lapsed()}

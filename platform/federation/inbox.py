@@ -282,19 +282,17 @@ def _notice_text(warning: InboxWarning, kind: str) -> tuple[str, str]:
 def _portal_notify(warning: InboxWarning, *, kind: str, recipients: list, title: str) -> None:
     """The same notice in the recipients' portal notifications, once per notice (a retried task
     adds none)."""
-    from portal_notifications.models import NotificationKind, PortalNotification
+    from portal_notifications.models import NotificationKind
     from portal_notifications.services import portal_notify
 
     occasion = f"{kind}:{warning.resend_count}" if kind == InboxWarningNotice.Kind.RESENT else kind
-    if kind == InboxWarningNotice.Kind.RESENT:
-        # A reminder replaces the earlier reminders still unread: one line per warning in the
-        # inbox, not one per ten minutes until someone acknowledges it.
-        PortalNotification.objects.filter(
-            key__startswith=f"warning:{warning.pk}:{kind}:", read_at__isnull=True
-        ).delete()
+    # A reminder replaces the recipient's earlier reminders still unread: one line per warning in
+    # the inbox, not one per ten minutes until someone acknowledges it.
+    replaces = f"warning:{warning.pk}:{kind}:" if kind == InboxWarningNotice.Kind.RESENT else ""
     body = str(_("Where: %(location)s.") % {"location": warning.location})
     portal_notify(recipients=recipients, kind=NotificationKind.WARNING, title=title, body=body,
-                  link=f"/admin/warnings/{warning.pk}/", key=f"warning:{warning.pk}:{occasion}")  # fmt: skip
+                  link=f"/admin/warnings/{warning.pk}/", key=f"warning:{warning.pk}:{occasion}",
+                  replaces=replaces)  # fmt: skip
 
 
 def inbox_warning_notify_send(*, warning_id: int, kind: str) -> int:

@@ -13,6 +13,10 @@ user, their name, the language, their permissions and groups, their federation r
 unread notifications on the bell; an entry lives ``SIDEBAR_CACHE_SECONDS`` at most (five
 minutes), which bounds anything else (a new avatar, a resource the user's union starts sharing).
 Union sites build theirs every time, as before. ``SIDEBAR_CACHE_SECONDS = 0`` turns it off.
+
+Should a Wagtail upgrade rename the tag or stop using it in ``wagtailadmin/base.html``, the wrap
+would silently do nothing: the system check ``sidebar_cache_check`` reports it instead
+(``manage.py check``: federation.E001, federation.E002).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +37,8 @@ from .roles import federation_roles
 
 DEFAULT_SECONDS = 300
 KEY_PREFIX = "federation:sidebar:v1"
+TAG_NAME = "sidebar_props"  # Wagtail's tag that builds the sidebar
+BASE_TEMPLATE = "wagtailadmin/base.html"  # where Wagtail uses it
 _library = template.Library()
 
 
@@ -72,7 +79,9 @@ def sidebar_cache_install() -> None:
     from the cache while the key holds. Templates compiled afterwards use the wrapper."""
     from wagtail.admin.templatetags import wagtailadmin_tags
 
-    build = wagtailadmin_tags.sidebar_props
+    build = getattr(wagtailadmin_tags, TAG_NAME, None)
+    if build is None or TAG_NAME not in wagtailadmin_tags.register.tags:
+        return  # renamed by Wagtail: nothing to wrap, and sidebar_cache_check says so
     if getattr(build, "sidebar_cached", False):
         return
 
@@ -90,6 +99,43 @@ def sidebar_cache_install() -> None:
         return mark_safe(props)  # Wagtail's own json_script output, as it built it
 
     sidebar_props.sidebar_cached = True  # type: ignore[attr-defined]
-    _library.simple_tag(takes_context=True, name="sidebar_props")(sidebar_props)
-    wagtailadmin_tags.register.tags["sidebar_props"] = _library.tags["sidebar_props"]
-    wagtailadmin_tags.sidebar_props = sidebar_props
+    _library.simple_tag(takes_context=True, name=TAG_NAME)(sidebar_props)
+    wagtailadmin_tags.register.tags[TAG_NAME] = _library.tags[TAG_NAME]
+    setattr(wagtailadmin_tags, TAG_NAME, sidebar_props)
+
+
+@checks.register(checks.Tags.templates)
+def sidebar_cache_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The sidebar cache is in place: Wagtail's ``sidebar_props`` tag exists and is the wrapper
+    (federation.E001), and Wagtail's admin base template still uses it (federation.E002).
+    Nothing to check when the cache is turned off (``SIDEBAR_CACHE_SECONDS = 0``)."""
+    if not sidebar_seconds():
+        return []
+    from django.template import TemplateDoesNotExist, engines
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    hint = (
+        "Wagtail changed how it builds the admin sidebar: update federation/sidebar.py for this "
+        "version, or set SIDEBAR_CACHE_SECONDS = 0 to turn the sidebar cache off."
+    )
+    registered = wagtailadmin_tags.register.tags.get(TAG_NAME)
+    if registered is None or registered is not _library.tags.get(TAG_NAME):
+        return [
+            checks.Error(
+                f"Wagtail's {{% {TAG_NAME} %}} tag is {'missing' if registered is None else 'not wrapped'}: "
+                "the portal's sidebar cache does nothing.",
+                hint=hint, id="federation.E001",
+            )
+        ]  # fmt: skip
+    try:
+        source = engines["django"].engine.get_template(BASE_TEMPLATE).source  # type: ignore[attr-defined]
+    except TemplateDoesNotExist:
+        source = ""
+    if f"{{% {TAG_NAME} %}}" not in source:
+        return [
+            checks.Error(
+                f"{BASE_TEMPLATE} no longer uses {{% {TAG_NAME} %}}: the portal's sidebar cache does nothing.",
+                hint=hint, id="federation.E002",
+            )
+        ]  # fmt: skip
+    return []

@@ -4,7 +4,8 @@ Unions have in-site notifications in their own schemas (``tenants.notifications`
 staff — service-station staff, district and city administrators, who are users of the public
 schema — had only email and SMS. A ``PortalNotification`` is one message to one portal user:
 a referral that arrived for them, one escalated to them, a booking of their station's resource
-or a decision on their station's booking, a collective-incident warning of their district.
+or a decision on their station's booking, a collective-incident warning of their district, a
+union's request for the district's approval (上级审批).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Referral escalated")
     BOOKING = "booking", _("Shared resource booking")
     WARNING = "warning", _("Collective-incident warning")
+    APPROVAL = "approval", _("Approval requested")
 
 
 class PortalNotification(models.Model):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from workershome.shards import shared_atomic
 from workershome.tenancy import on_portal
 
 from .models import NotificationKind, PortalNotification
@@ -20,12 +21,22 @@ DEFAULT_KEEP_READ_DAYS = 180
 
 
 def portal_notify(
-    *, recipients: Iterable[Any], kind: str, title: str, body: str = "", link: str = "", key: str = ""
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    key: str = "",
+    replaces: str = "",
 ) -> int:
     """Write one in-site notification to each recipient: portal users (public schema) holding a
     federation role, active. With ``key``, a recipient already told of that event is not told
-    again (a repeated task, a re-queued notice). Runs on the public schema whatever the caller's;
-    returns how many recipients it addressed."""
+    again (a repeated task, a re-queued notice). With ``replaces`` (a key prefix), each
+    recipient's earlier *unread* notifications whose key starts with it (other than ``key``
+    itself) are deleted in the same transaction, before the new one is written: a reminder
+    replaces the reminders still unread, read ones stay. Runs on the public schema whatever the
+    caller's; returns how many recipients it addressed."""
     from tenants.users.models import User
 
     if kind not in NotificationKind.values:
@@ -33,17 +44,22 @@ def portal_notify(
     ids = sorted({person.pk for person in recipients if person is not None and person.pk is not None})
     if not ids:
         return 0
-    with schema_context(get_public_schema_name()):
+    key = str(key or "")[:100]
+    with schema_context(get_public_schema_name()), shared_atomic():
         # Only staff of the portal: a union's user id (another table) never gets a portal row.
         staff = list(
             User.objects.filter(pk__in=ids, is_active=True, federation_roles__isnull=False)
             .distinct()
             .values_list("pk", flat=True)
         )
+        if replaces and staff:
+            PortalNotification.objects.filter(
+                recipient_id__in=staff, read_at__isnull=True, key__startswith=str(replaces)
+            ).exclude(key=key).delete()
         rows = [
             PortalNotification(
                 recipient_id=pk, kind=kind, title=str(title)[:200], body=str(body or ""), link=str(link or "")[:300],
-                key=str(key or "")[:100],
+                key=key,
             )
             for pk in staff
         ]  # fmt: skip

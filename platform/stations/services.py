@@ -182,7 +182,10 @@ def _arrival_tell_on_commit(referral: StationReferral) -> None:
     from .tasks import referral_arrival_tell
 
     on_commit_in_schema(
-        lambda: referral_arrival_tell.delay(referral_id=referral.pk), schema="public", robust=True
+        lambda: referral_arrival_tell.delay(referral_id=referral.pk),
+        schema="public",
+        robust=True,
+        using=shared_alias(),
     )
 
 

@@ -53,7 +53,7 @@ def test_an_ended_booking_is_marked_used_once_and_the_fact_is_reported_once(
                        starts_at=soon(-2, 9), ends_at=soon(-2, 11))  # fmt: skip
     assert facts(union_b, booking) == ["docking.booking_approved"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert bookings_tell_sweep_task.delay().get() == {"queued": 0, "completed": 1}
+        assert bookings_tell_sweep_task.delay().get() == {"queued": 0, "completed": 1, "expired": 0}
     done = BookingRequest.objects.get(pk=booking.pk)
     assert done.status == "completed" and done.closed_at is not None and done.told_requester == "completed"
     assert facts(union_b, booking) == ["docking.booking_approved", "docking.booking_used"]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django import template
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -102,3 +105,51 @@ def test_a_unions_admin_builds_its_sidebar_every_time(union_a, client_for):
         with CaptureQueriesContext(connection) as queries:
             menu(client.get("/admin/"))
         assert sidebar_queries(queries)
+
+
+# -- the system check: a Wagtail rename is reported, not silently ignored -----------------------
+
+
+def test_the_check_passes_while_the_tag_is_wrapped_and_used():
+    from federation.sidebar import sidebar_cache_check
+
+    assert sidebar_cache_check() == []
+    call_command("check")  # raises SystemCheckError on an error
+
+
+def test_a_renamed_tag_is_reported_by_manage_py_check(monkeypatch):
+    """Wagtail renames ``sidebar_props``: installing the cache does nothing and says nothing at
+    start-up (no crash), and ``manage.py check`` reports federation.E001."""
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    from federation.sidebar import sidebar_cache_check, sidebar_cache_install
+
+    monkeypatch.delitem(wagtailadmin_tags.register.tags, "sidebar_props")
+    monkeypatch.delattr(wagtailadmin_tags, "sidebar_props")
+    sidebar_cache_install()  # nothing to wrap: no error at start-up
+    [error] = sidebar_cache_check()
+    assert error.id == "federation.E001" and "missing" in error.msg
+    with pytest.raises(SystemCheckError, match=r"federation\.E001"):
+        call_command("check")
+
+
+def test_a_tag_that_is_not_the_wrapper_is_reported(monkeypatch):
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    from federation.sidebar import sidebar_cache_check
+
+    unwrapped = template.Library()
+    unwrapped.simple_tag(takes_context=True, name="sidebar_props")(lambda context: "")
+    monkeypatch.setitem(wagtailadmin_tags.register.tags, "sidebar_props", unwrapped.tags["sidebar_props"])
+    [error] = sidebar_cache_check()
+    assert error.id == "federation.E001" and "not wrapped" in error.msg
+
+
+def test_a_base_template_no_longer_using_the_tag_is_reported(monkeypatch, settings):
+    from federation import sidebar
+
+    monkeypatch.setattr(sidebar, "BASE_TEMPLATE", "wagtailadmin/home.html")  # a template without the tag
+    [error] = sidebar.sidebar_cache_check()
+    assert error.id == "federation.E002"
+    settings.SIDEBAR_CACHE_SECONDS = 0  # the cache turned off: nothing to check
+    assert sidebar.sidebar_cache_check() == []

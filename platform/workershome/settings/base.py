@@ -307,7 +307,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "hardship-followups-scan": {"task": "tenants.hardship.tasks.followups_scan_all", "schedule": 60 * 60},
     # 服务站转介: overdue referrals escalated to the district; union records re-synced if a task was lost.
     "stations-referrals-escalate": {"task": "stations.tasks.referrals_escalate", "schedule": 60 * 60},
-    # 资源共享: repeat a booking notice whose task was lost.
+    # 资源共享: repeat a booking notice whose task was lost; mark ended bookings used; close lapsed requests.
     "docking-bookings-tell": {"task": "docking.tasks.bookings_tell_sweep", "schedule": 15 * 60},
     # The portal staff's read notifications deleted after PORTAL_NOTIFICATIONS_KEEP_READ_DAYS (daily, public).
     "portal-notifications-purge": {
