@@ -143,6 +143,16 @@ def approval_arrival_tell(*, approval_id: int) -> int:
     )  # fmt: skip
 
 
+def _notices_settle(approval: ApprovalRequest) -> None:
+    """Once one administrator decided, the request's "approval requested" notices still unread
+    by the others are marked read: nothing is left for them to do (the list keeps them)."""
+    from portal_notifications.models import PortalNotification
+
+    PortalNotification.objects.filter(key=approval_notice_key(approval), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 @shared_atomic
 def approval_request_decide(
     *, approval: ApprovalRequest, approve: bool, comment: str = "", by
@@ -170,6 +180,7 @@ def approval_request_decide(
     locked.decided_by = by
     locked.decided_by_name = (by.get_full_name() or by.username)[:50]
     locked.save(update_fields=["status", "comment", "decided_at", "decided_by", "decided_by_name"])
+    _notices_settle(locked)
     kind = approval_kind(locked.kind)
     if kind is not None:
         approval_id = locked.pk

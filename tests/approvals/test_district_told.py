@@ -2,13 +2,12 @@
 """When a union's request for approval arrives, the administrators of its district are told in
 their portal notifications (the city's when the district has none), once per request, linked to
 the approval's page and without the summary's names; a re-submission after a return tells them
-again and replaces the earlier notice still unread."""
+again; a decision settles the other administrators' notices of the request."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from approvals.models import ApprovalRequest
@@ -90,32 +89,26 @@ def test_the_city_is_told_when_the_district_has_no_administrator(
     assert told(district_admins["haidian"].user) == [] and told(district_admins["chaoyang"].user) == []
 
 
-def test_a_resubmission_after_a_return_tells_them_again_and_replaces_the_unread_notice(
+def test_a_resubmission_after_a_return_tells_them_again(
     union_a, committee, voters, district_admins, django_capture_on_commit_callbacks
 ):
-    """Returned, then re-submitted: the administrator gets a "re-submitted" notice for the new
-    request, and the earlier notice, still unread, is gone; had it been read, it stays."""
+    """Returned (which settles the first notice: read), then re-submitted: the administrator gets
+    a "re-submitted" notice for the new request, unread, beside the first one."""
     first = delivered(union_a, committee, voters, django_capture_on_commit_callbacks)
     admin = district_admins["chaoyang"].user
     decide(union_a, first, admin, approve=False, comment="候选人差额比例不足，请补充")
-    plan = first.object_uuid
+    [settled] = told(admin)
+    assert settled.read_at is not None
     from tenants.elections.models import ElectionPlan
 
     with tenant_context(union_a):
-        election = ElectionPlan.objects.get(uuid=plan)
+        election = ElectionPlan.objects.get(uuid=first.object_uuid)
     with django_capture_on_commit_callbacks(execute=True):
         second = submit_and_deliver(union_a, election)
     assert second.pk != first.pk
-    [note] = told(admin)
-    assert note.title.startswith("退回后重新报批") and note.link == f"/admin/approvals/{second.pk}/"
-    # Read it; a third submission leaves it in the list beside the new one.
-    PortalNotification.objects.filter(pk=note.pk).update(read_at=timezone.now())
-    decide(union_a, second, admin, approve=False, comment="请补充选举办法")
-    with django_capture_on_commit_callbacks(execute=True):
-        third = submit_and_deliver(union_a, election)
     notes = told(admin)
-    assert [n.link for n in notes] == [f"/admin/approvals/{second.pk}/", f"/admin/approvals/{third.pk}/"]
-    assert notes[0].read_at is not None and notes[1].read_at is None
+    assert [n.link for n in notes] == [f"/admin/approvals/{first.pk}/", f"/admin/approvals/{second.pk}/"]
+    assert notes[1].title.startswith("退回后重新报批") and notes[1].read_at is None
 
 
 def test_a_request_decided_before_the_notice_is_not_announced(union_a, committee, voters, district_admins):
@@ -141,3 +134,21 @@ def test_the_administrator_opens_the_request_from_the_notification_list(
         f"/admin/approvals/{approval.pk}/" not in haidian.get("/admin/portal-notifications/").content.decode()
     )
     assert haidian.get(f"/admin/approvals/{approval.pk}/").status_code == 404
+
+
+def test_a_decision_settles_the_notices_of_the_other_administrators(
+    union_a, committee, voters, district_admins, portal, django_capture_on_commit_callbacks
+):
+    """Two administrators of 朝阳 are told; once one of them approves, the other's notice of that
+    request is no longer unread (nothing is left to do), though it stays in the list."""
+    from tests.factories import make_person
+
+    _account, second = make_person(portal, "district_admin", name="李秀英")
+    FederationRole.objects.create(user=second, kind="district_admin", district=union_a.district)
+    approval = delivered(union_a, committee, voters, django_capture_on_commit_callbacks)
+    first = district_admins["chaoyang"].user
+    assert [n.read_at for n in told(first)] == [None] and [n.read_at for n in told(second)] == [None]
+    decide(union_a, approval, first, captures=django_capture_on_commit_callbacks)
+    [note] = told(second)
+    assert note.read_at is not None and note.kind == "approval"
+    assert PortalNotification.objects.filter(kind="approval", read_at__isnull=True).count() == 0
