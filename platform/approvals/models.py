@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workershome.deletion import SET_NULL_ON_PORTAL
 
@@ -28,7 +29,7 @@ class ApprovalRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting decision")
         APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
+        RETURNED = "returned", pgettext_lazy("approval status", "Returned")
 
     event_id = models.UUIDField(unique=True, editable=False)
     union = models.ForeignKey(

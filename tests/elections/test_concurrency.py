@@ -32,7 +32,7 @@ ATTEMPTS = 12
 
 
 def _committed_setup(union) -> dict:
-    result: dict = {}
+    result: dict = {"started": timezone.now()}
 
     def work():
         people = [make_person(union, "member", name=f"并发选民{i}") for i in range(3)]
@@ -60,9 +60,25 @@ def _committed_setup(union) -> dict:
 
 
 def _committed_cleanup(union, setup: dict) -> None:
+    """Remove what the committed setup left, the federation's copies included (its events were
+    delivered: facts, their rollups, the approval request), so later tests in this database
+    count only their own."""
+    from approvals.models import ApprovalRequest
+    from federation.models import Fact
+    from federation.rollup import rollup_rebuild
+
     def work():
         with tenant_context(union):
             plan = ElectionPlan.objects.get(pk=setup["plan"])
+            events = list(
+                OutboxEvent.objects.filter(occurred_at__gte=setup["started"]).values_list("pk", flat=True)
+            )
+        connection.set_schema_to_public()
+        Fact.objects.filter(event_id__in=events).delete()
+        ApprovalRequest.objects.filter(object_uuid=plan.uuid).delete()
+        rollup_rebuild(union_ids=[union.pk])
+        with tenant_context(union):
+            OutboxEvent.objects.filter(pk__in=events).delete()
             OutboxEvent.objects.filter(payload__plan=str(plan.uuid)).delete()
             plan.delete()
             Committee.objects.filter(pk=setup["committee"]).delete()
