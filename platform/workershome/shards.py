@@ -51,7 +51,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from workershome.shard_settings import DIRECTORY_ALIAS
 
-_SHARD_OF_TTL = 5.0  # seconds between reloads of the schema → database map on a miss
+_SHARD_OF_TTL = 5.0  # seconds between reloads of the schema → database map
 
 _shard_of: dict[str, str] = {}
 _shard_of_loaded = 0.0
@@ -107,15 +107,16 @@ def _public() -> str:
 
 def database_of_schema(schema_name: str) -> str:
     """The alias of the database holding ``schema_name``: the public schema is the directory's
-    (or the one ``on_database`` chose); a union's comes from the registry, cached for a few
-    seconds per process (a union's ``database`` changes only when it is moved, read-only)."""
+    (or the one ``on_database`` chose); a union's comes from the registry, cached per process
+    and read again at most every few seconds, so a union moved to another database
+    (``union_move``, done while it is suspended) is followed everywhere within seconds."""
     global _shard_of_loaded
     if schema_name == _public():
         return _public_database[-1] if _public_database else DEFAULT_DB_ALIAS
     if not sharded():
         return DEFAULT_DB_ALIAS
     found = _shard_of.get(schema_name)
-    if found is None and time.monotonic() - _shard_of_loaded > _SHARD_OF_TTL:
+    if time.monotonic() - _shard_of_loaded > _SHARD_OF_TTL:
         with connections[DIRECTORY_ALIAS].cursor() as cursor:
             cursor.execute(
                 "SELECT schema_name, database FROM registry_union WHERE database <> %s", ["default"]

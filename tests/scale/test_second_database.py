@@ -2,9 +2,10 @@
 
 A second database is made for the test and migrated like a platform database (its own public
 schema); a union is provisioned on it, served (its home page, and an appeal filed through its
-API), migrated (a migration unapplied on the shard is applied again by ``migrate_unions``) and
-counted on the federation dashboard, whose facts live in the directory. Its schema exists in the
-second database only, and the directory's unions keep working beside it.
+API), does work whose rows live in the directory (a warning, a booking, a referral), is migrated
+(a migration unapplied on the shard is applied again by ``migrate_unions``), moved back to the
+directory (``union_move``) and counted on the federation dashboard, whose facts live in the
+directory. The directory's unions keep working beside it.
 
 Everything runs in a thread of its own, whose connections commit (the shard's DDL cannot run in
 the test's transaction, and switching databases inside a transaction is refused); what it
@@ -180,18 +181,44 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
             executor = MigrationExecutor(connection)
             assert ("referrals_out", leaf) in executor.loader.applied_migrations
         connection.set_schema_to_public()
+
+        # Moved back to the directory (suspended, as the command requires): copied, counted, the
+        # registry pointed at it, the shard's schema dropped; served from the directory after.
+        from tenants.registry.move import UnionMoveError, union_move
+
+        server = connections.settings["default"]
+        assert union.schema_name in _schemas_in(server, second_database)
+        assert union.schema_name not in _schemas_in(server, directory_name)
+        with pytest.raises(UnionMoveError, match="suspend"):
+            union_move(union=union, target="default")
+        Union.objects.filter(pk=union.pk).update(status=Union.Status.SUSPENDED)
+        with pytest.raises(UnionMoveError, match="already on"):
+            union_move(union=union, target=SHARD)
+        moved = union_move(union=union, target="default")
+        assert moved.source == SHARD and moved.rows["cases_case"] >= 2
+        Union.objects.filter(pk=union.pk).update(status=Union.Status.ACTIVE)
+        union.refresh_from_db()
+        assert union.database == "default"
+        home = Client(HTTP_HOST=union.primary_host).get("/")
+        assert home.status_code == 200 and "二号库测试有限公司工会" in home.content.decode()
+        with tenant_context(union):
+            assert connection.settings_dict["NAME"] == directory_name
+            from tenants.cases.models import Case
+
+            assert Case.objects.count() == moved.rows["cases_case"]
+        connection.set_schema_to_public()
         return union.pk, union.schema_name
 
     try:
         with django_db_blocker.unblock():
             union_pk, schema = _in_thread(scenario)
 
-            # The schema is in the second database only; the registry row in the directory.
+            # Moved back: the schema is in the directory only now; the registry says so.
             db = connections["default"].settings_dict
-            assert schema in _schemas_in(db, second_database)
-            assert schema not in _schemas_in(db, directory_name)
+            assert schema not in _schemas_in(db, second_database)
+            assert schema in _schemas_in(db, directory_name)
             union = Union.objects.get(pk=union_pk)
-            assert union.database == SHARD
+            assert union.database == "default"
             assert SchemaState.objects.get(union=union).fingerprint not in ("", "behind")
 
             # Counted: the case.opened facts (the appeal's, the warning's case) reached the
@@ -214,6 +241,8 @@ def test_a_union_on_a_second_database_is_provisioned_served_migrated_and_counted
                     SchemaState.objects.filter(union=union).delete()
                     Domain.objects.filter(tenant=union).delete()
                     Union.objects.filter(pk=union.pk).delete()
+                    with connection.cursor() as cursor:  # moved back into the directory
+                        cursor.execute(f'DROP SCHEMA IF EXISTS "{union.schema_name}" CASCADE')
                 Account.objects.filter(mobile="13800138097").delete()
 
             _in_thread(clean)
