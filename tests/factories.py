@@ -49,3 +49,20 @@ def make_person(
         user = local_user_for_account(account=account, create=True, roles=roles or ("member",))
     assert user is not None
     return account, user
+
+
+def events_delete(events) -> int:
+    """Delete committed outbox events (a queryset of the current union's ``OutboxEvent``) and
+    the facts the federation received for them, the union's rollups rebuilt: a test whose
+    threads commit leaves nothing counted for the tests after it. Returns the events deleted."""
+    from federation.models import Fact
+    from federation.rollup import rollup_rebuild
+
+    ids = list(events.values_list("pk", flat=True))
+    facts = Fact.objects.filter(event_id__in=ids)
+    union_ids = sorted(set(facts.values_list("union_id", flat=True)))
+    facts.delete()
+    deleted = events.model.objects.filter(pk__in=ids).delete()[0]
+    if union_ids:
+        rollup_rebuild(union_ids=union_ids)
+    return deleted

@@ -18,7 +18,7 @@ from tenants.events.models import OutboxEvent
 from tenants.notifications.models import Notification
 from tenants.privacy.models import Consent
 from tenants.users.models import User
-from tests.factories import make_person
+from tests.factories import events_delete, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_two_bookings_of_one_slot_at_once_make_one_appointment(union_a):
             with tenant_context(union_a):
                 Appointment.objects.filter(slot_id=setup["slot"]).delete()
                 Consent.objects.filter(worker_id__in=setup["members"]).delete()
-                OutboxEvent.objects.filter(name__startswith="counselling.").delete()
+                events_delete(OutboxEvent.objects.filter(name__startswith="counselling."))
                 Notification.objects.filter(recipient_id__in=setup["users"]).delete()
                 Counsellor.objects.filter(pk=setup["counsellor"]).delete()
                 accounts = list(

@@ -13,8 +13,9 @@ from accounts.models import Account
 from docking.models import BookingRequest, SharedResource
 from docking.selectors import Party
 from docking.services import booking_request, resource_create
+from tenants.events.models import OutboxEvent
 from tenants.users.models import User
-from tests.factories import make_person
+from tests.factories import events_delete, make_person
 
 from .conftest import soon
 
@@ -82,6 +83,7 @@ def test_racing_requests_for_an_auto_approved_resource_get_one_booking(union_a, 
             accounts = []
             for union, key in ((union_a, "a"), (union_b, "b")):
                 with tenant_context(union):
+                    events_delete(OutboxEvent.objects.filter(name__startswith="docking."))
                     users = User.objects.filter(pk__in=made[key])
                     accounts += list(users.values_list("account_id", flat=True))
                     from tenants.notifications.models import Notification

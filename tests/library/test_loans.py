@@ -29,7 +29,7 @@ from tenants.library.services import (
 from tenants.library.tasks import library_daily
 from tenants.notifications.models import Notification
 from tenants.users.models import User
-from tests.factories import make_person
+from tests.factories import events_delete, make_person
 from workershome.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -286,7 +286,7 @@ def test_two_desks_lending_the_same_copy_at_once_exactly_one_wins(union_a):
                 Loan.objects.filter(copy_id=made["copy"]).delete()
                 BookCopy.objects.filter(pk=made["copy"]).delete()
                 Book.objects.filter(pk=made["book"]).delete()
-                OutboxEvent.objects.filter(name__startswith="library.").delete()
+                events_delete(OutboxEvent.objects.filter(name__startswith="library."))
                 Note.objects.filter(recipient_id__in=user_ids).delete()
                 account_ids = list(User.objects.filter(pk__in=user_ids).values_list("account_id", flat=True))
                 User.objects.filter(pk__in=user_ids).delete()

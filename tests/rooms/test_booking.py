@@ -29,7 +29,7 @@ from tenants.rooms.services import (
     room_rule_save,
 )
 from tenants.users.models import User
-from tests.factories import make_person
+from tests.factories import events_delete, make_person
 from tests.groups.conftest import room_add
 from tests.rooms.conftest import ALL_WEEK, at
 from workershome.errors import ServiceError
@@ -313,7 +313,7 @@ def test_people_racing_for_the_same_time_cannot_all_get_it(union_a):
         def cleanup():
             with tenant_context(union_a):
                 RoomBooking.objects.filter(room_id=made["room"]).delete()
-                OutboxEvent.objects.filter(name="rooms.booking_made").delete()
+                events_delete(OutboxEvent.objects.filter(name="rooms.booking_made"))
                 RoomPage.objects.filter(pk=made["room"]).delete()
                 accounts = list(
                     User.objects.filter(pk__in=made["users"]).values_list("account_id", flat=True)

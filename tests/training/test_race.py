@@ -16,7 +16,7 @@ from tenants.events.models import OutboxEvent
 from tenants.training.models import Course, CourseSession, Enrolment
 from tenants.training.services import enrolment_create
 from tenants.users.models import User
-from tests.factories import make_person
+from tests.factories import events_delete, make_person
 from tests.training.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -87,9 +87,9 @@ def test_racing_members_get_exactly_the_places_and_the_rest_wait(union_a):
 
         def cleanup():
             with tenant_context(union_a):
-                OutboxEvent.objects.filter(
-                    name__startswith="training.", payload__course=setup["course"]
-                ).delete()
+                events_delete(
+                    OutboxEvent.objects.filter(name__startswith="training.", payload__course=setup["course"])
+                )
                 Course.objects.filter(pk=setup["course"]).delete()
                 accounts = list(
                     User.objects.filter(pk__in=setup["members"]).values_list("account_id", flat=True)
