@@ -690,30 +690,10 @@ def bookings_complete_ended(*, now: datetime.datetime | None = None) -> int:
     Idempotent: a booking already completed, cancelled or being changed by someone else (its row
     locked) is left alone, and the next sweep finds what is left. Returns how many were marked."""
     now = now or timezone.now()
-    marked = 0
-    while True:
-        with shared_atomic():
-            ended = list(
-                BookingRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related(
-                    "resource__union", "resource__station", "requester_union", "requester_station"
-                )
-                .filter(status=BookingStatus.APPROVED, ends_at__lte=now)
-                .order_by("ends_at", "pk")[:COMPLETE_BATCH]
-            )
-            if not ended:
-                return marked
-            BookingRequest.objects.filter(pk__in=[b.pk for b in ended], status=BookingStatus.APPROVED).update(
-                status=BookingStatus.COMPLETED, closed_at=now
-            )
-            for booking in ended:
-                booking.status, booking.closed_at = BookingStatus.COMPLETED, now
-                requester = _requester(booking)
-                if requester.union is None or requester.union.status == "active":
-                    _tell_after_commit(booking, "requester")
-            marked += len(ended)
-        if len(ended) < COMPLETE_BATCH:
-            return marked
+    return _bookings_close(
+        status=BookingStatus.APPROVED, due={"ends_at__lte": now}, order="ends_at",
+        to=BookingStatus.COMPLETED, sides=("requester",), now=now,
+    )  # fmt: skip
 
 
 def bookings_expire_lapsed(*, now: datetime.datetime | None = None) -> int:
@@ -724,30 +704,40 @@ def bookings_expire_lapsed(*, now: datetime.datetime | None = None) -> int:
     request decided or cancelled meanwhile, or locked by someone deciding it now, is left alone
     (the next sweep finds it if it is still waiting). Returns how many were closed."""
     now = now or timezone.now()
-    closed = 0
+    return _bookings_close(
+        status=BookingStatus.REQUESTED, due={"starts_at__lte": now}, order="starts_at",
+        to=BookingStatus.EXPIRED, sides=("requester", "publisher"), now=now,
+    )  # fmt: skip
+
+
+def _bookings_close(
+    *, status: str, due: dict[str, Any], order: str, to: str, sides: tuple[str, ...], now: datetime.datetime
+) -> int:
+    """Move every booking in ``status`` that matches ``due`` to ``to`` (closed at ``now``), in
+    skip-locked batches of ``COMPLETE_BATCH``, one transaction each, and tell ``sides`` whose
+    union is active after commit. Returns how many were moved."""
+    moved = 0
     while True:
         with shared_atomic():
-            lapsed = list(
+            batch = list(
                 BookingRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related(
                     "resource__union", "resource__station", "requester_union", "requester_station"
                 )
-                .filter(status=BookingStatus.REQUESTED, starts_at__lte=now)
-                .order_by("starts_at", "pk")[:COMPLETE_BATCH]
+                .filter(status=status, **due)
+                .order_by(order, "pk")[:COMPLETE_BATCH]
             )
-            if not lapsed:
-                return closed
-            BookingRequest.objects.filter(
-                pk__in=[b.pk for b in lapsed], status=BookingStatus.REQUESTED
-            ).update(status=BookingStatus.EXPIRED, closed_at=now)
-            for booking in lapsed:
-                booking.status, booking.closed_at = BookingStatus.EXPIRED, now
-                for side, party in (
-                    ("requester", _requester(booking)),
-                    ("publisher", _publisher(booking.resource)),
-                ):
+            if not batch:
+                return moved
+            BookingRequest.objects.filter(pk__in=[b.pk for b in batch], status=status).update(
+                status=to, closed_at=now
+            )
+            for booking in batch:
+                booking.status, booking.closed_at = to, now
+                for side in sides:
+                    party = _requester(booking) if side == "requester" else _publisher(booking.resource)
                     if party.union is None or party.union.status == "active":
                         _tell_after_commit(booking, side)
-            closed += len(lapsed)
-        if len(lapsed) < COMPLETE_BATCH:
-            return closed
+            moved += len(batch)
+        if len(batch) < COMPLETE_BATCH:
+            return moved
