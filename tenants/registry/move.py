@@ -15,7 +15,6 @@ reloads its map; a request reads the union's row anyway); reinstate it afterward
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from django.db import connections
 from workershome.shards import database_forget, database_names
 
 from .models import Union
+from .transfer import _pg_args, _pg_tool, _run
 
 
 class UnionMoveError(Exception):
@@ -48,13 +48,10 @@ def _settings_of(alias: str) -> dict:
 
 
 def _pg(tool: str, alias: str) -> tuple[list[str], dict[str, str]]:
-    db = _settings_of(alias)
-    args = [tool, "--dbname", db["NAME"], "--username", db.get("USER") or "postgres"]
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    return args, {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    """``tool`` (beside the pg_dump matching the server, as the export uses) with ``alias``'s
+    connection arguments."""
+    args, env = _pg_args(_settings_of(alias))
+    return [_pg_tool(tool), *args], env
 
 
 def _rows(alias: str, schema: str) -> dict[str, int]:
@@ -84,17 +81,18 @@ def _rows(alias: str, schema: str) -> dict[str, int]:
 def _drop_schema(alias: str, schema: str) -> None:
     args, env = _pg("psql", alias)
     quoted = '"{}"'.format(schema.replace('"', '""'))
-    _run(
+    _checked(
         [*args, "-v", "ON_ERROR_STOP=1", "-c", f"DROP SCHEMA {quoted} CASCADE"],
         env,
         "dropping the old schema",
     )
 
 
-def _run(command: list[str], env: dict[str, str], what: str, *, stdin=None) -> None:
-    result = subprocess.run(command, env=env, stdin=stdin, capture_output=True, check=False, timeout=3600)
-    if result.returncode != 0:
-        raise UnionMoveError(f"{what} failed: {result.stderr.decode(errors='replace').strip()[-2000:]}")
+def _checked(command: list[str], env: dict[str, str], what: str, *, stdin=None) -> None:
+    try:
+        _run(command, env, what, stdin=stdin)
+    except RuntimeError as error:
+        raise UnionMoveError(str(error)) from error
 
 
 def union_move(*, union: Union, target: str) -> Moved:
@@ -125,8 +123,8 @@ def union_move(*, union: Union, target: str) -> Moved:
         env=dump_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        _run([*load_args, "-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet"], load_env,
-             "loading the schema", stdin=dump.stdout)  # fmt: skip
+        _checked([*load_args, "-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet"], load_env,
+                 "loading the schema", stdin=dump.stdout)  # fmt: skip
     finally:
         assert dump.stdout is not None
         dump.stdout.close()

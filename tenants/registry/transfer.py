@@ -97,8 +97,10 @@ def _pg_tool(name: str) -> str:
     return str(Path(dump).with_name(name)) if name != "pg_dump" else dump
 
 
-def _pg_args() -> tuple[list[str], dict[str, str]]:
-    db = connection.settings_dict
+def _pg_args(db: dict | None = None) -> tuple[list[str], dict[str, str]]:
+    """Connection arguments and environment for the PostgreSQL tools: the default connection's
+    database, or the one of the settings ``db``."""
+    db = db if db is not None else connection.settings_dict
     args = ["--dbname", db["NAME"], "--username", db.get("USER") or "postgres"]
     if db.get("HOST"):
         args += ["--host", db["HOST"]]
@@ -107,8 +109,10 @@ def _pg_args() -> tuple[list[str], dict[str, str]]:
     return args, {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
 
 
-def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=3600)
+def _run(command: list[str], env: dict[str, str], what: str, *, stdin=None) -> None:
+    result = subprocess.run(
+        command, env=env, stdin=stdin, capture_output=True, text=True, check=False, timeout=3600
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{what} failed: {result.stderr.strip()[-2000:]}")
 
